@@ -1,0 +1,9 @@
+#define _GNU_SOURCE
+#include "CSystem.h"
+#include <fcntl.h>
+#include <unistd.h>
+
+int bs_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
+int bs_spawn_addchdir(posix_spawn_file_actions_t *actions, const char *path) {
+    return posix_spawn_file_actions_addchdir_np(actions, path);
+}

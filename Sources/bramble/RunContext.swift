@@ -1,0 +1,67 @@
+import ArgumentParser
+import BrambleCore
+import LuaKit
+
+/// The host, session and audit log of one command invocation, with its first and last records.
+struct RunContext {
+    let session: Session
+    let command: String
+    let started: Double
+
+    static func make(hostOptions: HostOptions, plan: Bool, fake: String?, policy: Policy, command: String, subject: String,
+                     mayDeclarePolicy: Bool = false) throws -> RunContext {
+        let host: Host
+        if let fake {
+            do { host = try FixtureLoader.load(fake, stdlib: StdlibLocator.find()) } catch { try finish(.badInput("--fake \(fake): \(error)")) }
+        } else {
+            let local = LocalHost(root: hostOptions.root ?? "/")
+            if let root = hostOptions.root, local.info("/")?.kind != .directory {
+                try finish(.badInput("--root \(root): no such directory"))
+            }
+            host = plan ? OverlayHost(base: local) : local
+        }
+        let runID = AuditLog.newRunID()
+        let logPath: String?
+        if let log = hostOptions.log {
+            logPath = log
+        } else if fake != nil {
+            logPath = nil
+        } else {
+            logPath = LocalHost(root: hostOptions.root ?? "/").hostPath("/var/log/bramble/\(runID).jsonl")
+        }
+        let audit: AuditLog
+        do { audit = try AuditLog(runID: runID, path: logPath) } catch {
+            try finish(.badInput("\(error) (choose another file with --log)"))
+        }
+        let session = Session(host: host, policy: policy, audit: audit, mayDeclarePolicy: mayDeclarePolicy)
+        session.output = { Terminal.out($0) }
+        audit.record([
+            ("action", .string("start")), ("status", .string("ok")), ("bramble", .string(BrambleVersion.string)),
+            ("command", .string(command)), ("script", .string(subject)), ("host", .string(host.kind.rawValue)),
+            ("root", hostOptions.root.map(JSON.string) ?? .null), ("policy", policy.json),
+            ("argv", .array(CommandLine.arguments.map { .string($0) })),
+        ])
+        return RunContext(session: session, command: command, started: Clock.now())
+    }
+
+    func close(end: RunEnd, runner: ScriptRunner?) {
+        var fields: [(String, JSON)] = [
+            ("action", .string("end")), ("status", .string(end == .success ? "ok" : "failed")), ("exit", .int(Int64(end.exitCode))),
+            ("summary", session.summary), ("ms", .double(((Clock.now() - started) * 1e6).rounded() / 1000)),
+        ]
+        if let message = end.message { fields.append(("error", .string(message))) }
+        if let runner {
+            fields.append(("lua", .object([("instructions", .int(runner.state.instructionsUsed)), ("memory_peak", .int(Int64(runner.state.memoryPeak)))])))
+        }
+        session.audit.record(fields)
+        let where_ = session.audit.path.map { " (log: \($0))" } ?? ""
+        Terminal.error("bramble: \(command) \(session.audit.runID): \(session.summaryLine)\(where_)")
+    }
+}
+
+enum LogicalPathText {
+    static func folder(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+}

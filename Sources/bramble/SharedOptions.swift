@@ -1,0 +1,54 @@
+import ArgumentParser
+import BrambleCore
+import LuaKit
+
+/// Options every command that runs Lua shares: where it acts, where it logs, and its limits.
+struct HostOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Treat DIR as '/': every path lands under DIR and can never leave it.", valueName: "DIR"))
+    var root: String?
+
+    @Option(help: ArgumentHelp("Audit log file (JSON Lines, appended). Default: ROOT/var/log/bramble/RUN.jsonl.", valueName: "FILE"))
+    var log: String?
+
+    @Option(name: .customLong("max-instructions"), help: "Lua instruction budget for the run (0: none).")
+    var maxInstructions: Int64 = LuaLimits().instructions
+
+    @Option(name: .customLong("max-memory"), help: ArgumentHelp("Lua memory cap, e.g. 512M or 2G (0: none).", valueName: "SIZE"))
+    var maxMemory: String = "2G"
+
+    @Option(help: ArgumentHelp("Wall-clock limit for the run in seconds (0: none).", valueName: "SECONDS"))
+    var timeout: Double = LuaLimits().seconds
+
+    func limits() throws -> LuaLimits {
+        guard let bytes = ByteSize.parse(maxMemory) else {
+            throw ValidationError("--max-memory: expected a size like 512M or 2G, got '\(maxMemory)'")
+        }
+        guard maxInstructions >= 0, timeout >= 0 else { throw ValidationError("limits must not be negative") }
+        return LuaLimits(instructions: maxInstructions, memoryBytes: bytes, seconds: timeout)
+    }
+}
+
+enum ByteSize {
+    static func parse(_ text: String) -> Int? {
+        let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
+        if let last = text.uppercased().last, let unit = units[last] {
+            return Int(text.dropLast()).map { $0 * unit }
+        }
+        return Int(text)
+    }
+}
+
+/// Exits with the contract's code after printing the message, if any, to stderr.
+func finish(_ end: RunEnd) throws -> Never {
+    if let message = end.message {
+        let label: String
+        switch end {
+        case .denied: label = "refused by the sandbox: "
+        case .limit: label = ""
+        case .badInput: label = "bad input: "
+        default: label = ""
+        }
+        Terminal.error("bramble: \(label)\(message)")
+    }
+    throw ExitCode(end.exitCode)
+}

@@ -1,0 +1,118 @@
+-- Everything that differs between the supported distributions, in one place.
+-- A step never tests a family's name: it reads the field it needs from here.
+--
+-- Fields of a family:
+--   title              human name
+--   manager, programs  package manager given to bramble.package, and the programs it runs (for the policy)
+--   packages           head node packages every cluster needs
+--   nfs                per NFS backend: service unit, extra packages
+--   services           other service units (dnsmasq)
+--   selinux_configs    SELinux config files, the real file first; false: no SELinux on this family
+--   syslinux           BIOS boot loader files copied next to the boot file (optional = may be absent)
+--   uefi               UEFI loader: default boot file, packages, files, menu kind ("syslinux" or "grub")
+--   image              node image defaults for the installroot method: manager, programs, packages, release
+--   network_cleanup    the head's network config that must not reach the nodes: files to remove, files to write
+--   rc_local           the node boot script inside the image, its service, and a unit to install (or false)
+local M = {}
+local FAMILIES = {}
+
+local EL_NFS = {
+  ganesha = { unit = "nfs-ganesha", packages = { "nfs-ganesha", "nfs-ganesha-vfs" } },
+}
+
+-- ifcfg files of real NICs; ifcfg-lo stays
+local IFCFG = { dir = "/etc/sysconfig/network-scripts", patterns = { "^ifcfg%-en", "^ifcfg%-eth" } }
+
+FAMILIES.el7 = {
+  title = "CentOS / RHEL 7",
+  manager = "yum",
+  programs = { "yum" },
+  packages = { "nfs-utils", "tftp-server", "dnsmasq", "syslinux", "dracut", "dracut-network" },
+  nfs = { kernel = { unit = "nfs", packages = {} }, ganesha = EL_NFS.ganesha },
+  services = { dnsmasq = "dnsmasq" },
+  selinux_configs = { "/etc/selinux/config", "/etc/sysconfig/selinux" },
+  syslinux = {
+    { src = "/usr/share/syslinux/pxelinux.0" },
+    -- syslinux 4.05 (EL7) has no ldlinux.c32; later builds need it beside pxelinux.0
+    { src = "/usr/share/syslinux/ldlinux.c32", optional = true },
+  },
+  uefi = {
+    boot_file = "uefi/shimx64.efi",
+    packages = { "shim-x64", "grub2-efi-x64" },
+    files = { { src = "/boot/efi/EFI/centos/shimx64.efi" }, { src = "/boot/efi/EFI/centos/grubx64.efi" } },
+    menu = "grub", linux = "linuxefi", initrd = "initrdefi",
+  },
+  image = { manager = "yum", programs = { "yum" }, release = "/",
+            packages = { "@Base", "kernel", "dracut-network", "nfs-utils" } },
+  network_cleanup = { remove = { IFCFG }, write = {} },
+  rc_local = { path = "/etc/rc.d/rc.local", service = "rc-local", unit = false },
+}
+
+FAMILIES.el9 = {
+  title = "Rocky / RHEL / Alma 9",
+  manager = "dnf",
+  programs = { "dnf" },
+  packages = { "nfs-utils", "dnsmasq", "syslinux", "syslinux-nonlinux", "dracut", "dracut-network" },
+  nfs = { kernel = { unit = "nfs-server", packages = {} }, ganesha = EL_NFS.ganesha },
+  services = { dnsmasq = "dnsmasq" },
+  selinux_configs = { "/etc/selinux/config" },
+  syslinux = {
+    { src = "/usr/share/syslinux/pxelinux.0" },
+    { src = "/usr/share/syslinux/ldlinux.c32" },
+  },
+  uefi = {
+    boot_file = "uefi/shimx64.efi",
+    packages = { "shim-x64", "grub2-efi-x64" },
+    files = { { src = "/boot/efi/EFI/rocky/shimx64.efi" }, { src = "/boot/efi/EFI/rocky/grubx64.efi" } },
+    menu = "grub", linux = "linux", initrd = "initrd",
+  },
+  image = { manager = "dnf", programs = { "dnf" }, release = "9",
+            packages = { "@core", "kernel", "dracut-network", "nfs-utils" } },
+  network_cleanup = {
+    remove = { IFCFG, { dir = "/etc/NetworkManager/system-connections", patterns = { "%.nmconnection$" } } },
+    write = {},
+  },
+  rc_local = { path = "/etc/rc.d/rc.local", service = "rc-local", unit = false },
+}
+
+FAMILIES.debian12 = {
+  title = "Debian 12 (bookworm)",
+  manager = "apt",
+  programs = { "apt-get" },
+  packages = { "dnsmasq", "pxelinux", "syslinux-common", "dracut-core", "dracut-network" },
+  nfs = {
+    kernel = { unit = "nfs-kernel-server", packages = { "nfs-kernel-server" } },
+    ganesha = { unit = "nfs-ganesha", packages = { "nfs-ganesha", "nfs-ganesha-vfs" } },
+  },
+  services = { dnsmasq = "dnsmasq" },
+  selinux_configs = false,
+  syslinux = {
+    { src = "/usr/lib/PXELINUX/pxelinux.0" },
+    { src = "/usr/lib/syslinux/modules/bios/ldlinux.c32" },
+  },
+  uefi = {
+    boot_file = "efi64/syslinux.efi",
+    packages = { "syslinux-efi" },
+    files = { { src = "/usr/lib/SYSLINUX.EFI/efi64/syslinux.efi" }, { src = "/usr/lib/syslinux/modules/efi64/ldlinux.e64" } },
+    menu = "syslinux",
+  },
+  image = { manager = "debootstrap", programs = { "debootstrap" }, release = "bookworm",
+            packages = { "linux-image-amd64", "nfs-common", "xfsprogs" } },
+  network_cleanup = {
+    remove = { { dir = "/etc/network/interfaces.d", patterns = { "." } } },
+    -- an rsync'd image would otherwise bring up the head's own addresses on every node
+    write = { { path = "/etc/network/interfaces", content = "# managed by bramble: the initramfs configures the NIC (ip=dhcp)\n"
+                .. "auto lo\niface lo inet loopback\n" } },
+  },
+  -- systemd's own rc-local.service has no [Install] section; ours can be enabled
+  rc_local = { path = "/etc/rc.local", service = "rc-local", unit = "/etc/systemd/system/rc-local.service" },
+}
+
+M.names = { "debian12", "el7", "el9" }
+
+-- the family table, or nil for an unknown name
+function M.get(name)
+  return FAMILIES[name]
+end
+
+return M
