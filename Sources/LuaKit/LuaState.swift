@@ -58,7 +58,9 @@ public final class LuaState {
         case Int32(BL_FATAL_INSTRUCTIONS.rawValue): return .instructions
         case Int32(BL_FATAL_MEMORY.rawValue): return .memory
         case Int32(BL_FATAL_TIME.rawValue): return .time
-        default: return nil
+        default:
+            // an allocation was refused before the hook could turn it fatal (the script ended first)
+            return limits.pointee.memory_hit != 0 ? .memory : nil
         }
     }
 
@@ -119,7 +121,11 @@ public final class LuaState {
             bl_pop(L, 1)
             lua_pushnil(L)
             lua_setfield(L, bl_registryindex(), "bramble.traceback")
-            if let kind = limitHit { throw LuaError.limit(kind, message: message, traceback: traceback) }
+            if let kind = limitHit {
+                if limits.pointee.fatal == 0 { limits.pointee.fatal = Int32(BL_FATAL_MEMORY.rawValue) }
+                let limitMessage = String(cString: bl_fatal_message(limits))
+                throw LuaError.limit(kind, message: message.contains("limit reached") ? message : limitMessage, traceback: traceback)
+            }
             _ = error
             throw LuaError.runtime(message: message, traceback: traceback)
         }

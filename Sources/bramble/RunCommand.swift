@@ -64,6 +64,7 @@ struct RunCommand: ParsableCommand {
         case .success: end = .success
         case .failure(let e): end = e
         }
+        if plan { context.printPlan() }
         context.close(end: end, runner: runner)
         try finish(end)
     }

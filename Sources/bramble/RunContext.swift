@@ -65,3 +65,20 @@ enum LogicalPathText {
         return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 }
+
+extension RunContext {
+    /// The plan: every action with its status, and the diff of every file it would change.
+    func printPlan() {
+        let report = Report()
+        var out = ""
+        for record in session.audit.records {
+            guard let line = report.line(record) else { continue }
+            out += line + "\n"
+        }
+        if !session.diffs.isEmpty {
+            out += "\n"
+            for (_, diff) in session.diffs { out += diff.hasSuffix("\n") ? diff : diff + "\n" }
+        }
+        Terminal.out(out)
+    }
+}

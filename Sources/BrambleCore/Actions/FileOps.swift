@@ -45,6 +45,7 @@ struct FileOps {
         fields.append(("before", old.map { .string(Hashing.sha256($0)) } ?? .null))
         fields.append(("after", .string(after)))
         if current?.mode != mode { fields.append(("mode", .string(String(mode, radix: 8)))) }
+        if let current { fields.append(("mode_before", .string(String(current.mode, radix: 8)))) }
         if let old, !session.isPlan {
             fields.append(("backup", .string(try session.backups.keep(old, on: host))))
         }

@@ -62,7 +62,7 @@ public enum DirectoryPrimitive: Primitive {
             let sameOwner = (owner.uid == nil || owner.uid == current.uid) && (owner.gid == nil || owner.gid == current.gid)
             if current.mode == mode && sameOwner { return ActionOutcome(.ok) }
             try host.setAttributes(path, mode: mode, uid: owner.uid, gid: owner.gid)
-            return ActionOutcome(.changed, fields: [("mode", .string(String(mode, radix: 8))), ("previous_mode", .string(String(current.mode, radix: 8)))],
+            return ActionOutcome(.changed, fields: [("mode", .string(String(mode, radix: 8))), ("mode_before", .string(String(current.mode, radix: 8)))],
                                  diff: "mode \(String(current.mode, radix: 8)) -> \(String(mode, radix: 8))\n")
         }
         let parents = try FileOps(session: session, action: name).ensureParents(path)
@@ -93,6 +93,7 @@ public enum Symlink: Primitive {
             _ = try FileOps(session: session, action: name).ensureParents(path)
             fields.append(("before", .null))
         }
+        if path != requested { fields.append(("resolved", .string(path))) }
         try host.makeSymlink(path, target: target)
         return ActionOutcome(.changed, fields: fields, diff: "symlink \(requested) -> \(target)\n")
     }
@@ -140,7 +141,8 @@ public enum Remove: Primitive {
         let requested = try args.path("path")
         let path = try session.guardian.resolveForWrite(requested, action: name, followFinal: false)
         guard session.host.info(path) != nil else { return ActionOutcome(.ok) }
-        let fields = try Snapshot.take(path, session: session)
+        var fields = try Snapshot.take(path, session: session)
+        if path != requested { fields.append(("resolved", .string(path))) }
         try session.host.remove(path)
         return ActionOutcome(.changed, fields: fields, diff: "removed \(requested)\n")
     }

@@ -23,7 +23,7 @@ public final class FakeHost: Host {
         }
         let fs = MemoryFileSystem()
         func copy(_ path: String) throws {
-            for name in try source.list(path) {
+            for name in try source.list(path) where name != ".keep" {
                 let child = LogicalPath.join(path, name)
                 guard let i = source.info(child) else { continue }
                 switch i.kind {

@@ -17,8 +17,10 @@ public struct FakeTools {
         case "dracut": return dracut(args, host, root)
         case "yum", "dnf": return yum(program, args, host, root)
         case "apt-get", "apt": return apt(args, host, root)
-        case "rpm": return packageQuery(args.last ?? "", db: "rpm", host, root)
-        case "dpkg-query": return packageQuery(args.last ?? "", db: "dpkg", host, root)
+        case "rpm": return packageQuery(args.last ?? "", db: "rpm", host, root + (option("--root", in: args) ?? ""))
+        case "dpkg-query":
+            let admindir = option("--admindir", in: args).map { String($0.dropLast("/var/lib/dpkg".count)) } ?? ""
+            return packageQuery(args.last ?? "", db: "dpkg", host, root + admindir)
         case "debootstrap": return debootstrap(args, host)
         case "rsync": return rsync(args, host)
         case "exportfs": return exportfs(args, host, root)
@@ -30,6 +32,20 @@ public struct FakeTools {
         default: return nil
         }
     }
+
+    /// The value of `--name=VALUE` among args.
+    private func option(_ name: String, in args: [String]) -> String? {
+        args.first { $0.hasPrefix(name + "=") }.map { String($0.dropFirst(name.count + 1)) }
+    }
+
+    /// Unit files the packages of the guide ship, so `systemctl enable` works after an install.
+    static let unitsOfPackage: [String: [String]] = [
+        "dnsmasq": ["dnsmasq.service"],
+        "nfs-utils": ["nfs-server.service", "rpcbind.service"],
+        "nfs-kernel-server": ["nfs-kernel-server.service", "nfs-server.service"],
+        "nfs-ganesha": ["nfs-ganesha.service"],
+        "tftp-server": ["tftp.service", "tftp.socket"],
+    ]
 
     private func ok(_ out: String = "") -> CommandResult { CommandResult(exitCode: 0, standardOutput: Array(out.utf8)) }
     private func fail(_ code: Int32, _ err: String) -> CommandResult { CommandResult(exitCode: code, standardError: Array((err + "\n").utf8)) }
@@ -94,6 +110,16 @@ public struct FakeTools {
         let path = root + (FakeTools.dbPaths[db] ?? "")
         let all = installed(db, host, root).union(packages).sorted()
         host.fs.put(path, all.joined(separator: "\n") + "\n")
+        let unitDir = root + (db == "rpm" ? "/usr/lib/systemd/system/" : "/lib/systemd/system/")
+        for package in packages {
+            for unit in FakeTools.unitsOfPackage[package] ?? [] where host.info(unitDir + unit) == nil {
+                host.fs.put(unitDir + unit, "[Unit]\nDescription=\(unit) (fake, from \(package))\n")
+            }
+            // EL7's nfs-utils: "nfs" is an alias of nfs-server, as the guide's `systemctl enable nfs` relies on
+            if package == "nfs-utils", host.info(unitDir + "nfs.service") == nil {
+                host.fs.set(unitDir + "nfs.service", .symlink(target: "nfs-server.service"))
+            }
+        }
     }
 
     private func packageQuery(_ name: String, db: String, _ host: FakeHost, _ root: String) -> CommandResult {
