@@ -146,6 +146,23 @@ public struct LuaStack {
         }
     }
 
+    /// Field `key` of the table at `index`, read raw (no metamethod runs).
+    public func rawField(_ index: Int32, _ key: String) -> LuaValue {
+        let t = lua_absindex(L, index)
+        pushString(key)
+        lua_rawget(L, t)
+        defer { pop() }
+        return value(at: -1)
+    }
+
+    /// Sets field `key` of the table at `index` to nil, raw.
+    public func clearField(_ index: Int32, _ key: String) {
+        let t = lua_absindex(L, index)
+        pushString(key)
+        lua_pushnil(L)
+        lua_rawset(L, t)
+    }
+
     public func newTable(array: Int32 = 0, records: Int32 = 0) { lua_createtable(L, array, records) }
 
     /// Pops the top value into global `name`.

@@ -138,6 +138,17 @@ public final class LuaState {
         return values
     }
 
+    /// Calls the function below `arguments` values and leaves its `results` results on the stack.
+    public func callKeepingResults(arguments: Int32, results: Int32) throws {
+        let status = bl_pcall_traceback(L, arguments, results)
+        if status != LUA_OK {
+            let message = stack.errorText(at: -1)
+            bl_pop(L, 1)
+            if let kind = limitHit { throw LuaError.limit(kind, message: message, traceback: "") }
+            throw LuaError.runtime(message: message, traceback: message)
+        }
+    }
+
     /// Loads and runs a chunk; returns its results.
     @discardableResult
     public func run(_ source: String, chunkName: String = "=chunk") throws -> [LuaValue] {

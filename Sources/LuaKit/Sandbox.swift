@@ -57,7 +57,21 @@ public struct Sandbox {
             return 0
         }
         stack(state).setField(-2, "write")
-        try state.call(arguments: 1, results: 0)
+        try state.callKeepingResults(arguments: 1, results: 1)
+        // call() left the new-environment function on the stack: keep it in the registry
+        lua_setfield(L, bl_registryindex(), newEnvironmentKey)
+    }
+
+    static let newEnvironmentKey = "bramble.new_env"
+
+    /// Loads `source` as a chunk whose globals are a fresh sandbox environment of its own (so a site
+    /// file or hooks file cannot change what another chunk sees), and pushes the function.
+    public static func loadIsolated(_ state: LuaState, source: [UInt8], chunkName: String) throws {
+        try state.load(source, chunkName: chunkName)
+        lua_getfield(state.L, bl_registryindex(), newEnvironmentKey)
+        try state.callKeepingResults(arguments: 0, results: 1)
+        // a main chunk's first upvalue is its _ENV
+        _ = lua_setupvalue(state.L, -2, 1)
     }
 
     private static func stack(_ state: LuaState) -> LuaStack { state.stack }
@@ -171,5 +185,14 @@ for k in next, G do G[k] = nil end
 for k, v in next, base do G[k] = v end
 G._G = G
 G.load = make_load(G)
+
+-- a fresh environment for a site, a hooks file or a spec: the same sandbox, its own globals
+return function()
+  local env = {}
+  for k, v in next, base do env[k] = v end
+  env._G = env
+  env.load = make_load(env)
+  return env
+end
 """#
 }

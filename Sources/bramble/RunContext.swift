@@ -7,24 +7,46 @@ struct RunContext {
     let session: Session
     let command: String
     let started: Double
+    /// No summary line (validate prints its own verdict).
+    var quiet = false
+
+    /// Which host a command acts on.
+    enum HostChoice {
+        case local, plan
+        case fake(FakeHost)
+    }
 
     static func make(hostOptions: HostOptions, plan: Bool, fake: String?, policy: Policy, command: String, subject: String,
-                     mayDeclarePolicy: Bool = false) throws -> RunContext {
-        let host: Host
+                     mayDeclarePolicy: Bool = false, quiet: Bool = false) throws -> RunContext {
+        let choice: HostChoice
         if let fake {
-            do { host = try FixtureLoader.load(fake, stdlib: StdlibLocator.find()) } catch { try finish(.badInput("--fake \(fake): \(error)")) }
+            do { choice = .fake(try FixtureLoader.load(fake, stdlib: StdlibLocator.find())) } catch { try finish(.badInput("--fake \(fake): \(error)")) }
         } else {
+            choice = plan ? .plan : .local
+        }
+        return try make(hostOptions: hostOptions, host: choice, policy: policy, command: command, subject: subject, mayDeclarePolicy: mayDeclarePolicy, quiet: quiet)
+    }
+
+    static func make(hostOptions: HostOptions, host choice: HostChoice, policy: Policy, command: String, subject: String,
+                     mayDeclarePolicy: Bool = false, quiet: Bool = false) throws -> RunContext {
+        let host: Host
+        var fake = false
+        switch choice {
+        case .fake(let f):
+            host = f
+            fake = true
+        case .local, .plan:
             let local = LocalHost(root: hostOptions.root ?? "/")
             if let root = hostOptions.root, local.info("/")?.kind != .directory {
                 try finish(.badInput("--root \(root): no such directory"))
             }
-            host = plan ? OverlayHost(base: local) : local
+            if case .plan = choice { host = OverlayHost(base: local) } else { host = local }
         }
         let runID = AuditLog.newRunID()
         let logPath: String?
         if let log = hostOptions.log {
-            logPath = log
-        } else if fake != nil {
+            logPath = log == "/dev/null" ? nil : log
+        } else if fake {
             logPath = nil
         } else {
             logPath = LocalHost(root: hostOptions.root ?? "/").hostPath("/var/log/bramble/\(runID).jsonl")
@@ -41,10 +63,10 @@ struct RunContext {
             ("root", hostOptions.root.map(JSON.string) ?? .null), ("policy", policy.json),
             ("argv", .array(CommandLine.arguments.map { .string($0) })),
         ])
-        return RunContext(session: session, command: command, started: Clock.now())
+        return RunContext(session: session, command: command, started: Clock.now(), quiet: quiet)
     }
 
-    func close(end: RunEnd, runner: ScriptRunner?) {
+    func close(end: RunEnd, runner: ScriptRunner?, json: Bool = false) {
         var fields: [(String, JSON)] = [
             ("action", .string("end")), ("status", .string(end == .success ? "ok" : "failed")), ("exit", .int(Int64(end.exitCode))),
             ("summary", session.summary), ("ms", .double(((Clock.now() - started) * 1e6).rounded() / 1000)),
@@ -53,7 +75,12 @@ struct RunContext {
         if let runner {
             fields.append(("lua", .object([("instructions", .int(runner.state.instructionsUsed)), ("memory_peak", .int(Int64(runner.state.memoryPeak)))])))
         }
-        session.audit.record(fields)
+        let last = session.audit.record(fields)
+        if json {
+            Terminal.out(last.serialized() + "\n")
+            return
+        }
+        if quiet { return }
         let where_ = session.audit.path.map { " (log: \($0))" } ?? ""
         Terminal.error("bramble: \(command) \(session.audit.runID): \(session.summaryLine)\(where_)")
     }

@@ -11,10 +11,10 @@ struct CommandRunner {
 
     var isStaged: Bool { (session.host as? LocalHost).map { !$0.root.isEmpty } ?? false }
 
-    /// A read-only probe the core itself chose (systemctl is-enabled, rpm -q, rsync --dry-run):
-    /// it runs even for a plan, on the machine the plan reads.
+    /// A read-only probe the core itself chose (systemctl is-enabled, rpm -q, dpkg-query, rsync
+    /// --dry-run): no script picks its argv, so it needs no run permission of its own; it runs even
+    /// for a plan, on the machine the plan reads.
     func probe(_ spec: CommandSpec) throws -> CommandResult {
-        try session.guardian.checkProgram(spec.argv, action: action)
         let host = (session.host as? OverlayHost)?.base ?? session.host
         return try host.execute(spec)
     }

@@ -53,22 +53,23 @@ public enum StdlibLocator {
 
 /// Runs Lua code in a fresh sandboxed state bound to a session.
 public final class ScriptRunner {
-    public let session: Session
+    public var session: Session { box.session }
+    public let box: SessionBox
     public let state: LuaState
     public let stdlib: String
     public let scriptFolder: String?
 
     public init(session: Session, limits: LuaLimits, stdlib: String, scriptFolder: String?,
                 extraAPI: [String: LuaHostFunction] = [:]) throws {
-        self.session = session
+        let output = session.output
+        self.box = SessionBox(session)
         self.stdlib = stdlib
         self.scriptFolder = scriptFolder
         state = try LuaState(limits: limits)
-        let output = session.output
         try Sandbox.install(into: state, moduleFinder: { [stdlib, scriptFolder] name in
             ScriptRunner.findModule(name, stdlib: stdlib, scriptFolder: scriptFolder)
         }, output: { output($0) })
-        BrambleAPI.install(into: state, session: session, extra: extraAPI)
+        BrambleAPI.install(into: state, box: box, extra: extraAPI)
     }
 
     static func findModule(_ name: String, stdlib: String, scriptFolder: String?) -> Result<(source: [UInt8], chunkName: String), Sandbox.ModuleNotFound> {

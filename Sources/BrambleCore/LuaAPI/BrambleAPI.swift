@@ -2,46 +2,53 @@ import LuaKit
 
 /// The `bramble` table Lua sees: one function per primitive, plus read-only facts and run control.
 /// Every call's origin (the Lua file:line that made it) goes into its audit record.
+/// The session the `bramble` functions act through. A spec swaps it to run a playbook on a fake host
+/// from inside its own state, then swaps it back.
+public final class SessionBox {
+    public var session: Session
+    public init(_ session: Session) { self.session = session }
+}
+
 public enum BrambleAPI {
-    public static func install(into state: LuaState, session: Session, extra: [String: LuaHostFunction] = [:]) {
+    public static func install(into state: LuaState, box: SessionBox, extra: [String: LuaHostFunction] = [:]) {
         let stack = state.stack
         stack.newTable(records: 32)
         for primitive in Primitives.all {
-            state.pushFunction { stack in try call(primitive, stack, session) }
+            state.pushFunction { stack in try call(primitive, stack, box.session) }
             stack.setField(-2, primitive.name)
         }
         let facts: [String: LuaHostFunction] = [
             "read_file": { stack in
                 let path = try pathArgument(stack, "read_file")
-                return try fact("read_file", path, stack, session) {
-                    let resolved = try session.guardian.resolveForRead(path)
-                    guard let info = session.host.info(resolved), info.kind == .file else { stack.push(.nil); return 1 }
-                    stack.pushBytes(try session.host.read(resolved))
+                return try fact("read_file", path, stack, box.session) {
+                    let resolved = try box.session.guardian.resolveForRead(path)
+                    guard let info = box.session.host.info(resolved), info.kind == .file else { stack.push(.nil); return 1 }
+                    stack.pushBytes(try box.session.host.read(resolved))
                     return 1
                 }
             },
             "exists": { stack in
                 let path = try pathArgument(stack, "exists")
-                return try fact("exists", path, stack, session) {
-                    let resolved = try session.guardian.resolveForRead(path, action: "exists")
-                    stack.push(.boolean(session.host.info(resolved) != nil))
+                return try fact("exists", path, stack, box.session) {
+                    let resolved = try box.session.guardian.resolveForRead(path, action: "exists")
+                    stack.push(.boolean(box.session.host.info(resolved) != nil))
                     return 1
                 }
             },
             "list_dir": { stack in
                 let path = try pathArgument(stack, "list_dir")
-                return try fact("list_dir", path, stack, session) {
-                    let resolved = try session.guardian.resolveForRead(path, action: "list_dir")
-                    let names = session.host.info(resolved)?.kind == .directory ? try session.host.list(resolved) : []
+                return try fact("list_dir", path, stack, box.session) {
+                    let resolved = try box.session.guardian.resolveForRead(path, action: "list_dir")
+                    let names = box.session.host.info(resolved)?.kind == .directory ? try box.session.host.list(resolved) : []
                     stack.push(.list(names.map { .string($0) }))
                     return 1
                 }
             },
             "kernels": { stack in
                 let boot = stack.isNil(at: 1) ? "/boot" : try pathArgument(stack, "kernels")
-                return try fact("kernels", boot, stack, session) {
-                    let resolved = try session.guardian.resolveForRead(boot, action: "kernels")
-                    let names = session.host.info(resolved)?.kind == .directory ? try session.host.list(resolved) : []
+                return try fact("kernels", boot, stack, box.session) {
+                    let resolved = try box.session.guardian.resolveForRead(boot, action: "kernels")
+                    let names = box.session.host.info(resolved)?.kind == .directory ? try box.session.host.list(resolved) : []
                     let versions = names.filter { $0.hasPrefix("vmlinuz-") && !$0.contains("rescue") }.map { String($0.dropFirst(8)) }
                     stack.push(.list(versions.sorted(by: versionLess).map { .string($0) }))
                     return 1
@@ -49,11 +56,11 @@ public enum BrambleAPI {
             },
             "os_release": { stack in
                 let root = stack.isNil(at: 1) ? "/" : try pathArgument(stack, "os_release")
-                return try fact("os_release", root, stack, session) {
+                return try fact("os_release", root, stack, box.session) {
                     var fields: [String: LuaValue] = [:]
                     for candidate in ["/etc/os-release", "/usr/lib/os-release"] {
-                        let path = try session.guardian.resolveForRead(root == "/" ? candidate : root + candidate, action: "os_release")
-                        guard let data = session.host.readIfPresent(path) else { continue }
+                        let path = try box.session.guardian.resolveForRead(root == "/" ? candidate : root + candidate, action: "os_release")
+                        guard let data = box.session.host.readIfPresent(path) else { continue }
                         for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
                             guard let eq = line.firstIndex(of: "="), !line.hasPrefix("#") else { continue }
                             var value = line[line.index(after: eq)...]
@@ -67,16 +74,16 @@ public enum BrambleAPI {
                 }
             },
             "host_kind": { stack in
-                stack.pushString(session.host.kind.rawValue)
+                stack.pushString(box.session.host.kind.rawValue)
                 return 1
             },
             "step": { stack in
-                session.step = try stack.stringArgument(1, function: "step", name: "name")
+                box.session.step = try stack.stringArgument(1, function: "step", name: "name")
                 return 0
             },
             "log": { stack in
                 let message = try stack.stringArgument(1, function: "log", name: "message")
-                _ = try session.perform("log", origin: stack.origin(), subject: [("message", .string(message))]) { ActionOutcome(.ok) }
+                _ = try box.session.perform("log", origin: stack.origin(), subject: [("message", .string(message))]) { ActionOutcome(.ok) }
                 return 0
             },
             "declare_policy": { stack in
@@ -84,11 +91,11 @@ public enum BrambleAPI {
                 try args.checkKnown(["write", "run", "chroot"])
                 let write = try args.stringList("write"), run = try args.stringList("run"), chroot = try args.stringList("chroot")
                 for p in write + chroot { try Arguments.checkPath(p, key: "write/chroot", primitive: "declare_policy") }
-                try session.declare(Policy(writeRoots: write, programs: run, chrootRoots: chroot), origin: stack.origin())
+                try box.session.declare(Policy(writeRoots: write, programs: run, chrootRoots: chroot), origin: stack.origin())
                 return 0
             },
             "policy": { stack in
-                let p = session.policy
+                let p = box.session.policy
                 stack.push(.record(["write": .list(p.writeRoots.map { .string($0) }), "run": .list(p.programs.map { .string($0) }),
                                     "chroot": .list(p.chrootRoots.map { .string($0) })]))
                 return 1

@@ -1,0 +1,34 @@
+import ArgumentParser
+import BrambleCore
+
+struct TestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "test",
+        abstract: "Run Lua spec files (*_spec.lua) against fake head nodes; ends with 'N passed, N failed'.",
+        discussion: """
+            A spec uses describe/it/expect and bramble.test.apply{site = "site.lua", fixture = "el7"} to run the
+            playbook on a fake host, then looks at r:file(path), r:mode(path), r:commands(), r.summary …
+            (docs/testing.md). Folders are searched for *_spec.lua files.
+
+            Example:
+              bramble test stdlib/spec examples
+            """
+    )
+
+    @Argument(help: ArgumentHelp("Spec files or folders. Default: the current folder.", valueName: "PATH"))
+    var paths: [String] = []
+
+    @OptionGroup var hostOptions: HostOptions
+
+    func run() throws {
+        let files: [String]
+        do { files = try SpecRunner.specFiles(paths.isEmpty ? ["."] : paths) } catch { try finish(.badInput("\(error)")) }
+        let runner = SpecRunner(stdlib: StdlibLocator.find(), limits: try hostOptions.limits(), output: { Terminal.out($0) })
+        for file in files { runner.run(file: file) }
+        for failure in runner.failures {
+            Terminal.out("FAIL \(failure.file): \(failure.name)\n     \(failure.message.replacingOccurrences(of: "\n", with: "\n     "))\n")
+        }
+        Terminal.out("\(runner.passed) passed, \(runner.failures.count) failed\n")
+        if !runner.failures.isEmpty { throw ExitCode(1) }
+    }
+}
