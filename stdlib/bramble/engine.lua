@@ -164,8 +164,7 @@ local function new_context(args, site, family, playbook)
   local extra = hook_values(args.hooks, site)
   local handler_names = suggest.keys(playbook.handlers or {})
   local notified = {}
-  local ctx = { site = site, family = family, paths = site.paths, mode = args.mode, values = merge(base, extra),
-                notified = notified }
+  local ctx = { site = site, family = family, paths = site.paths, mode = args.mode, values = merge(base, extra) }
   function ctx.values_with(own) return merge(base, own, extra) end
   function ctx.notify(name)
     if not (playbook.handlers or {})[name] then
@@ -181,7 +180,7 @@ local function new_context(args, site, family, playbook)
     if type(result) == "table" and result.status ~= "ok" then ctx.notify(handler) end
     return result
   end
-  return ctx
+  return ctx, notified
 end
 
 local function run_step(step, ctx, hooks)
@@ -201,10 +200,10 @@ local function run_step(step, ctx, hooks)
 end
 
 -- Each notified handler runs once, in the order of first notification, after all steps.
-local function run_handlers(ctx, playbook)
-  if #ctx.notified == 0 then return end
+local function run_handlers(ctx, playbook, notified)
+  if #notified == 0 then return end
   bramble.step("handlers")
-  for _, name in ipairs(ctx.notified) do
+  for _, name in ipairs(notified) do
     playbook.handlers[name](ctx)
   end
 end
@@ -220,11 +219,11 @@ function M.main(args)
 
   local family = families.get(site.family)
   bramble.declare_policy(playbook.policy(site, family))
-  local ctx = new_context(args, site, family, playbook)
+  local ctx, notified = new_context(args, site, family, playbook)
   for _, step in ipairs(steps) do
     if selected(step.name) then run_step(step, ctx, args.hooks) end
   end
-  run_handlers(ctx, playbook)
+  run_handlers(ctx, playbook, notified)
   return { ok = true }
 end
 

@@ -3,7 +3,8 @@
 --
 -- Fields of a family:
 --   title              human name
---   manager, programs  package manager given to bramble.package, and the programs it runs (for the policy)
+--   manager, programs  package manager given to bramble.package, and the programs it runs (for the policy;
+--                      the package query tool too: the core asks rpm / dpkg-query what is installed)
 --   packages           head node packages every cluster needs
 --   nfs                per NFS backend: service unit, extra packages
 --   services           other service units (dnsmasq)
@@ -11,7 +12,8 @@
 --   syslinux           BIOS boot loader files copied next to the boot file (optional = may be absent)
 --   uefi               UEFI loader: default boot file, packages, files, menu kind ("syslinux" or "grub")
 --   image              node image defaults for the installroot method: manager, programs, packages, release
---   network_cleanup    the head's network config that must not reach the nodes: files to remove, files to write
+--   network_cleanup    the head's network config that must not reach the nodes: files to remove (shell globs
+--                      in a folder, also kept out of an rsync'd image) and files to write instead
 --   rc_local           the node boot script inside the image, its service, and a unit to install (or false)
 local M = {}
 local FAMILIES = {}
@@ -21,12 +23,12 @@ local EL_NFS = {
 }
 
 -- ifcfg files of real NICs; ifcfg-lo stays
-local IFCFG = { dir = "/etc/sysconfig/network-scripts", patterns = { "^ifcfg%-en", "^ifcfg%-eth" } }
+local IFCFG = { dir = "/etc/sysconfig/network-scripts", globs = { "ifcfg-en*", "ifcfg-eth*" } }
 
 FAMILIES.el7 = {
   title = "CentOS / RHEL 7",
   manager = "yum",
-  programs = { "yum" },
+  programs = { "yum", "rpm" },
   packages = { "nfs-utils", "tftp-server", "dnsmasq", "syslinux", "dracut", "dracut-network" },
   nfs = { kernel = { unit = "nfs", packages = {} }, ganesha = EL_NFS.ganesha },
   services = { dnsmasq = "dnsmasq" },
@@ -42,7 +44,7 @@ FAMILIES.el7 = {
     files = { { src = "/boot/efi/EFI/centos/shimx64.efi" }, { src = "/boot/efi/EFI/centos/grubx64.efi" } },
     menu = "grub", linux = "linuxefi", initrd = "initrdefi",
   },
-  image = { manager = "yum", programs = { "yum" }, release = "/",
+  image = { manager = "yum", programs = { "yum", "rpm" }, release = "/",
             packages = { "@Base", "kernel", "dracut-network", "nfs-utils" } },
   network_cleanup = { remove = { IFCFG }, write = {} },
   rc_local = { path = "/etc/rc.d/rc.local", service = "rc-local", unit = false },
@@ -51,7 +53,7 @@ FAMILIES.el7 = {
 FAMILIES.el9 = {
   title = "Rocky / RHEL / Alma 9",
   manager = "dnf",
-  programs = { "dnf" },
+  programs = { "dnf", "rpm" },
   packages = { "nfs-utils", "dnsmasq", "syslinux", "syslinux-nonlinux", "dracut", "dracut-network" },
   nfs = { kernel = { unit = "nfs-server", packages = {} }, ganesha = EL_NFS.ganesha },
   services = { dnsmasq = "dnsmasq" },
@@ -66,10 +68,10 @@ FAMILIES.el9 = {
     files = { { src = "/boot/efi/EFI/rocky/shimx64.efi" }, { src = "/boot/efi/EFI/rocky/grubx64.efi" } },
     menu = "grub", linux = "linux", initrd = "initrd",
   },
-  image = { manager = "dnf", programs = { "dnf" }, release = "9",
+  image = { manager = "dnf", programs = { "dnf", "rpm" }, release = "9",
             packages = { "@core", "kernel", "dracut-network", "nfs-utils" } },
   network_cleanup = {
-    remove = { IFCFG, { dir = "/etc/NetworkManager/system-connections", patterns = { "%.nmconnection$" } } },
+    remove = { IFCFG, { dir = "/etc/NetworkManager/system-connections", globs = { "*.nmconnection" } } },
     write = {},
   },
   rc_local = { path = "/etc/rc.d/rc.local", service = "rc-local", unit = false },
@@ -78,7 +80,7 @@ FAMILIES.el9 = {
 FAMILIES.debian12 = {
   title = "Debian 12 (bookworm)",
   manager = "apt",
-  programs = { "apt-get" },
+  programs = { "apt-get", "dpkg-query" },
   packages = { "dnsmasq", "pxelinux", "syslinux-common", "dracut-core", "dracut-network" },
   nfs = {
     kernel = { unit = "nfs-kernel-server", packages = { "nfs-kernel-server" } },
@@ -96,10 +98,11 @@ FAMILIES.debian12 = {
     files = { { src = "/usr/lib/SYSLINUX.EFI/efi64/syslinux.efi" }, { src = "/usr/lib/syslinux/modules/efi64/ldlinux.e64" } },
     menu = "syslinux",
   },
+  -- debootstrap's minbase has no init, udev or kernel: a bootable node needs them named
   image = { manager = "debootstrap", programs = { "debootstrap" }, release = "bookworm",
-            packages = { "linux-image-amd64", "nfs-common", "xfsprogs" } },
+            packages = { "linux-image-amd64", "systemd-sysv", "udev", "kmod", "iproute2", "nfs-common", "xfsprogs" } },
   network_cleanup = {
-    remove = { { dir = "/etc/network/interfaces.d", patterns = { "." } } },
+    remove = { { dir = "/etc/network/interfaces.d", globs = { "*" } } },
     -- an rsync'd image would otherwise bring up the head's own addresses on every node
     write = { { path = "/etc/network/interfaces", content = "# managed by bramble: the initramfs configures the NIC (ip=dhcp)\n"
                 .. "auto lo\niface lo inet loopback\n" } },

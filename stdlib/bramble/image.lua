@@ -4,12 +4,18 @@ local path = require("bramble.path")
 
 local M = {}
 
--- the site's excludes plus the cluster's own folders: the image must not contain itself
-function M.excludes(site)
-  local p = site.paths
+-- The site's excludes, the cluster's own folders (the image must not contain itself) and the head's
+-- identity, which the image step removes or replaces: copying it again would undo that on every run.
+function M.excludes(site, family)
+  local p, cleanup = site.paths, family.network_cleanup
   local list = { table.unpack(site.image.excludes) }
   for _, dir in ipairs({ p.nfs_root, p.node_dirs, p.tftp_root }) do list[#list + 1] = dir end
   for _, dir in ipairs(p.shared) do list[#list + 1] = dir .. "/*" end
+  for _, rule in ipairs(cleanup.remove) do
+    for _, glob in ipairs(rule.globs) do list[#list + 1] = path.join(rule.dir, glob) end
+  end
+  for _, file in ipairs(cleanup.write) do list[#list + 1] = file.path end
+  list[#list + 1] = "/etc/hostname"
   return list
 end
 
@@ -24,9 +30,14 @@ local function install(ctx)
   }
 end
 
-local function matches_any(name, patterns)
-  for _, pattern in ipairs(patterns) do
-    if name:find(pattern) then return true end
+-- shell glob (only * is special) -> anchored Lua pattern
+local function glob_pattern(glob)
+  return "^" .. glob:gsub("[%^%$%(%)%%%.%[%]%+%-%?]", "%%%0"):gsub("%*", ".*") .. "$"
+end
+
+local function matches_any(name, globs)
+  for _, glob in ipairs(globs) do
+    if name:match(glob_pattern(glob)) then return true end
   end
   return false
 end
@@ -38,11 +49,13 @@ local function forget_head_identity(ctx)
   for _, rule in ipairs(cleanup.remove) do
     local dir = path.join(root, rule.dir)
     for _, name in ipairs(bramble.list_dir(dir)) do
-      if matches_any(name, rule.patterns) then bramble.remove{ path = path.join(dir, name) } end
+      if matches_any(name, rule.globs) then bramble.remove{ path = path.join(dir, name) } end
     end
   end
   for _, file in ipairs(cleanup.write) do
-    bramble.write_file{ path = path.join(root, file.path), content = file.content, mode = "0644" }
+    local target = path.join(root, file.path)
+    bramble.directory{ path = path.dirname(target), mode = "0755" }
+    bramble.write_file{ path = target, content = file.content, mode = "0644" }
   end
   local hostname = path.join(root, "/etc/hostname")
   if bramble.exists(hostname) then bramble.remove{ path = hostname } end
@@ -51,7 +64,7 @@ end
 function M.build(ctx)
   bramble.directory{ path = ctx.paths.nfs_root, mode = "0755" }
   if ctx.site.image.method == "rsync" then
-    bramble.sync{ src = "/", dest = ctx.paths.nfs_root, excludes = M.excludes(ctx.site) }
+    bramble.sync{ src = "/", dest = ctx.paths.nfs_root, excludes = M.excludes(ctx.site, ctx.family) }
   else
     install(ctx)
   end
@@ -70,8 +83,13 @@ function M.fstab_values(ctx)
 end
 
 function M.fstab(ctx)
-  local etc = path.join(ctx.paths.nfs_root, "/etc")
+  local root = ctx.paths.nfs_root
+  local etc = path.join(root, "/etc")
   bramble.directory{ path = etc, mode = "0755" }
+  for _, dir in ipairs(ctx.paths.shared) do
+    local mount_point = path.join(root, dir)
+    if not bramble.exists(mount_point) then bramble.directory{ path = mount_point, mode = "0755" } end
+  end
   bramble.template{
     path = path.join(etc, "fstab"),
     template = "fstab.mustache",

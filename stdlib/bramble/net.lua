@@ -5,15 +5,11 @@ local M = {}
 -- "172.25.2.101" -> integer, or nil when malformed (leading zeros are refused: some tools read them as octal)
 function M.parse_ip(text)
   if type(text) ~= "string" then return nil end
-  local parts = { text:match("^(%d+)%.(%d+)%.(%d+)%.(%d+)$") }
-  if #parts ~= 4 then return nil end
-  local value = 0
-  for _, part in ipairs(parts) do
-    local n = tonumber(part)
-    if n > 255 or (#part > 1 and part:sub(1, 1) == "0") then return nil end
-    value = value * 256 + n
-  end
-  return value
+  local a, b, c, d = text:match("^(%d+)%.(%d+)%.(%d+)%.(%d+)$")
+  if not a or text:find("%f[%d]0%d") then return nil end
+  a, b, c, d = tonumber(a), tonumber(b), tonumber(c), tonumber(d)
+  if a > 255 or b > 255 or c > 255 or d > 255 then return nil end
+  return ((a * 256 + b) * 256 + c) * 256 + d
 end
 
 function M.format_ip(value)
@@ -48,15 +44,16 @@ end
 
 -- "52:54:00:25:02:02" in any case, with ':' or '-' -> lower case with ':' (dnsmasq's form), or nil
 function M.normalise_mac(text)
-  if type(text) ~= "string" then return nil end
-  local bytes = { text:match("^(%x%x)[:%-](%x%x)[:%-](%x%x)[:%-](%x%x)[:%-](%x%x)[:%-](%x%x)$") }
-  if #bytes ~= 6 then return nil end
-  return table.concat(bytes, ":"):lower()
+  if type(text) ~= "string" or not text:match("^%x%x[:%-]%x%x[:%-]%x%x[:%-]%x%x[:%-]%x%x[:%-]%x%x$") then
+    return nil
+  end
+  if text:find("-", 1, true) then text = text:gsub("%-", ":") end
+  return text:lower()
 end
 
 -- one RFC 1123 label: it becomes a DHCP host name and a folder name, so no dots
 function M.valid_hostname(text)
-  return type(text) == "string" and #text <= 63 and text:match("^%w[%w%-]*$") ~= nil and text:sub(-1) ~= "-"
+  return type(text) == "string" and #text <= 63 and text:match("^%w[%w%-]*$") ~= nil and text:byte(-1) ~= 45  -- "-"
 end
 
 -- Linux interface names: at most 15 bytes, no '/', ':' or white space

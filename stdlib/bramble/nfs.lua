@@ -2,7 +2,8 @@
 -- by the kernel server (/etc/exports) or by NFS-Ganesha.
 local M = {}
 
-M.GANESHA_CONF = "/etc/ganesha/ganesha.conf"
+M.GANESHA_DIR = "/etc/ganesha"
+M.GANESHA_CONF = M.GANESHA_DIR .. "/ganesha.conf"
 
 -- {path, clients, options} for every export; shared folders cross into file systems mounted below them
 function M.exports(site)
@@ -44,9 +45,11 @@ function M.configure(ctx)
   bramble.directory{ path = p.nfs_root, mode = "0755" }
   bramble.directory{ path = p.node_dirs, mode = "0755" }
   for _, dir in ipairs(p.shared) do
-    bramble.directory{ path = dir }  -- exists on most heads (/mnt): leave its mode alone
+    -- an existing shared folder (/mnt, /home) keeps its own mode
+    if not bramble.exists(dir) then bramble.directory{ path = dir, mode = "0755" } end
   end
   if ctx.site.nfs.backend == "ganesha" then
+    bramble.directory{ path = M.GANESHA_DIR, mode = "0755" }
     ctx.changed(bramble.template{
       path = M.GANESHA_CONF,
       template = "ganesha.conf.mustache",

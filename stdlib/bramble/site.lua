@@ -55,9 +55,7 @@ local families = require("bramble.families")
 
 local M = {}
 
--- A default that is a function is asked of the family (nil when the family is unknown).
-local function from_family(getter) return getter end
-
+-- A default that is a function is asked of the family (see fill_default).
 local SCHEMA = { type = "record", fields = {
   name = { type = "string", default = "diskless" },
   family = { type = "string", required = true },
@@ -80,8 +78,8 @@ local SCHEMA = { type = "record", fields = {
   } },
   image = { type = "record", fields = {
     method = { type = "string", default = "installroot", one_of = { "installroot", "rsync" } },
-    packages = { type = "list", default = from_family(function(f) return f.image.packages end) },
-    release = { type = "string", default = from_family(function(f) return f.image.release end) },
+    packages = { type = "list", default = function(f) return f.image.packages end },
+    release = { type = "string", default = function(f) return f.image.release end },
     excludes = { type = "list", default = { "/proc/*", "/sys/*", "/dev/*", "/run/*", "/tmp/*", "/media/*", "/lost+found" } },
     kernel = { type = "string", default = false },
     extra_args = { type = "list", default = {} },
@@ -96,7 +94,7 @@ local SCHEMA = { type = "record", fields = {
     tftp_secure = { type = "boolean", default = false },
     uefi = { type = "record", fields = {
       enabled = { type = "boolean", default = false },
-      boot_file = { type = "string", default = from_family(function(f) return f.uefi.boot_file end) },
+      boot_file = { type = "string", default = function(f) return f.uefi.boot_file end },
     } },
   } },
   scratch = { type = "record", default = false, fields = {
@@ -159,6 +157,7 @@ local function fill_default(self, spec, keys)
     return nil
   end
   local default = spec.default
+  -- family defaults: nil when the family is unknown (already a problem of its own)
   if type(default) == "function" then return self.family and default(self.family) end
   if spec.type == "record" and default == nil then return fill(self, {}, spec, keys) end
   if type(default) == "table" then return { table.unpack(default) } end
@@ -169,9 +168,7 @@ local function fill_record(self, value, spec, keys)
   local out = {}
   for key in pairs(value) do
     if spec.fields[key] == nil then
-      local where = #keys > 0 and (" in " .. field_name(keys)) or ""
-      self:problem(extend(keys, key), "unknown field '" .. tostring(key) .. "'" .. where
-        .. suggest.hint(key, suggest.keys(spec.fields)))
+      self:problem(extend(keys, key), "unknown field '" .. tostring(key) .. "'" .. suggest.hint(key, suggest.keys(spec.fields)))
     end
   end
   for _, key in ipairs(suggest.keys(spec.fields)) do
@@ -274,7 +271,8 @@ local function check_network(self, site)
   local range = network.dynamic_range
   if range then
     local first, last = net.parse_ip(range[1]), net.parse_ip(range[2])
-    for i, ip in ipairs({ first, last }) do
+    for i = 1, 2 do
+      local ip = i == 1 and first or last
       if not ip then
         self:problem({ "network", "dynamic_range", i }, "network.dynamic_range[" .. i .. "] '" .. tostring(range[i])
           .. "' is not an IPv4 address")
@@ -326,6 +324,7 @@ local function missing_hint(node, field)
   return best and (" (is '" .. best .. "' a misspelling of '" .. field .. "'?)") or ""
 end
 
+-- the CLI prints "node NAME: nodes[i].FIELD:" before the message, so node messages do not repeat them
 local function node_problem(self, i, node, field, message)
   self:problem({ "nodes", i, field }, message, type(node.name) == "string" and node.name or nil)
 end
@@ -334,27 +333,24 @@ local function check_node_name(self, site, i, node, seen)
   local name = node.name
   if type(name) ~= "string" then return end
   if not net.valid_hostname(name) then
-    node_problem(self, i, node, "name", "node name '" .. name .. "' is not a valid host name"
+    node_problem(self, i, node, "name", "name '" .. name .. "' is not a valid host name"
       .. " (letters, digits and '-', at most 63, not starting or ending with '-')")
   elseif seen.name[name] then
-    node_problem(self, i, node, "name", "node name '" .. name .. "' is used twice (nodes[" .. seen.name[name]
+    node_problem(self, i, node, "name", "name '" .. name .. "' is used twice (nodes[" .. seen.name[name]
       .. "] and nodes[" .. i .. "])")
   elseif site.head and name == site.head.name then
-    node_problem(self, i, node, "name", "node name '" .. name .. "' is the head's name (head.name)")
+    node_problem(self, i, node, "name", "name '" .. name .. "' is the head's name (head.name)")
   end
   seen.name[name] = seen.name[name] or i
-  -- which occurrence of this name in the source holds this node (for duplicate names)
-  self.name_count[name] = (self.name_count[name] or 0) + 1
-  self.occurrence[i] = self.name_count[name]
 end
 
 local function check_node_mac(self, i, node, label, seen)
   if type(node.mac) ~= "string" then return end
   local mac = net.normalise_mac(node.mac)
   if not mac then
-    node_problem(self, i, node, "mac", label .. ": mac '" .. node.mac .. "' is not a MAC address like 52:54:00:25:02:02")
+    node_problem(self, i, node, "mac", "mac '" .. node.mac .. "' is not a MAC address like 52:54:00:25:02:02")
   elseif seen.mac[mac] then
-    node_problem(self, i, node, "mac", label .. ": mac " .. mac .. " is already used by " .. seen.mac[mac])
+    node_problem(self, i, node, "mac", "mac " .. mac .. " is already used by " .. seen.mac[mac])
   else
     seen.mac[mac] = label
     node.mac = mac
@@ -380,7 +376,7 @@ local function check_node_ip(self, site, i, node, label, seen)
   if type(node.ip) ~= "string" then return end
   local ip = net.parse_ip(node.ip)
   local conflict = ip_conflict(self, site, ip, seen)
-  if conflict then node_problem(self, i, node, "ip", label .. ": ip " .. node.ip .. " " .. conflict) end
+  if conflict then node_problem(self, i, node, "ip", "ip " .. node.ip .. " " .. conflict) end
   if ip and not seen.ip[ip] then seen.ip[ip] = label end
 end
 
@@ -388,9 +384,9 @@ local function check_node(self, site, i, node, seen)
   local label = type(node.name) == "string" and node.name or ("nodes[" .. i .. "]")
   for _, field in ipairs(NODE_FIELDS) do
     if node[field] == nil then
-      node_problem(self, i, node, field, label .. " has no " .. field .. missing_hint(node, field))
+      node_problem(self, i, node, field, "missing " .. field .. missing_hint(node, field))
     elseif type(node[field]) ~= "string" then
-      node_problem(self, i, node, field, label .. ": " .. field .. " must be a string")
+      node_problem(self, i, node, field, field .. " must be a string")
     end
   end
   check_node_name(self, site, i, node, seen)
@@ -415,7 +411,7 @@ local function clean_path(self, keys, value, forbidden)
   elseif value:find("[%s\"'#,;()\\]") then
     self:problem(keys, name .. " '" .. value .. "' contains a space or a character that /etc/exports cannot take")
   elseif forbidden[normal] or SYSTEM_DIRS[normal] then
-    self:problem(keys, name .. " is " .. normal .. ", a folder of the head's own system;"
+    self:problem(keys, name .. " is " .. normal .. ", a folder the head itself uses;"
       .. " give the cluster a folder of its own, like /nfs")
   else
     return normal
@@ -477,7 +473,8 @@ local function check_misc(self, site)
   end
   local image, pxe, scratch = site.image, site.pxe, site.scratch
   if image and image.kernel and not image.kernel:match("^[%w%.%-_+]+$") then
-    self:problem({ "image", "kernel" }, "image.kernel '" .. image.kernel .. "' is not a kernel version like 3.10.0-1160.el7.x86_64")
+    self:problem({ "image", "kernel" }, "image.kernel '" .. image.kernel
+      .. "' is not a kernel version like 3.10.0-1160.el7.x86_64")
   end
   if image and image.packages and #image.packages == 0 and image.method == "installroot" then
     self:problem({ "image", "packages" }, "image.packages is empty: the installroot method needs packages to install")
@@ -497,22 +494,26 @@ end
 -- Lines. The source is split and indexed only when there are problems to report.
 
 local function key_at(line, key)
-  return line:find("%f[%w_]" .. key .. "%f[^%w_]%s*=") ~= nil
+  return line:find("%f[%w_]" .. key:gsub("%p", "%%%0") .. "%f[^%w_]%s*=") ~= nil
 end
 
 local function index_source(source)
   local lines = {}
   for line in (source .. "\n"):gmatch("([^\n]*)\n") do lines[#lines + 1] = line end
-  local index = { lines = lines, nodes_line = nil, names = {}, name_lines = {} }
+  -- names: node name -> its lines; previous/following: the neighbouring name lines of a name line
+  local index = { lines = lines, nodes_line = nil, names = {}, previous = {}, following = {} }
+  local last = 0
   for n, line in ipairs(lines) do
     if not index.nodes_line and key_at(line, "nodes") then index.nodes_line = n end
     local name = index.nodes_line and line:match("%f[%w_]name%s*=%s*[\"']([^\"']+)[\"']")
     if name then
       index.names[name] = index.names[name] or {}
       table.insert(index.names[name], n)
-      index.name_lines[#index.name_lines + 1] = n
+      index.previous[n], index.following[last] = last, n
+      last = n
     end
   end
+  index.following[last] = #lines + 1
   return index
 end
 
@@ -524,17 +525,27 @@ local function find_key(index, key, from, to)
   return nil
 end
 
+-- for each node, which occurrence of its name in the source holds it (names can be duplicated)
+local function occurrences(nodes)
+  local count, out = {}, {}
+  for i, node in ipairs(nodes or {}) do
+    if node and type(node.name) == "string" then
+      count[node.name] = (count[node.name] or 0) + 1
+      out[i] = count[node.name]
+    end
+  end
+  return out
+end
+
 -- the node's own line (its name = "..."), then its field between the neighbouring nodes
 local function locate_node(self, index, keys)
-  local node = self.site.nodes and self.site.nodes[keys[2]]
+  local nodes = self.site.nodes
+  local node = nodes and nodes[keys[2]]
   local lines = node and type(node.name) == "string" and index.names[node.name]
-  local at = lines and lines[self.occurrence[keys[2]] or 1]
+  local at = lines and lines[index.occurrence[keys[2]]]
   if not at then return index.nodes_line or 1 end
   if not keys[3] then return at end
-  local before, after = 0, #index.lines + 1
-  for _, n in ipairs(index.name_lines) do
-    if n < at then before = n elseif n > at then after = n break end
-  end
+  local before, after = index.previous[at], index.following[at]
   return find_key(index, keys[3], at, after - 1) or find_key(index, keys[3], at - 1, before + 1) or at
 end
 
@@ -553,6 +564,7 @@ end
 
 function Checker:finish(file, source)
   local index = #self.problems > 0 and index_source(source or "") or nil
+  if index then index.occurrence = occurrences(self.site and self.site.nodes) end
   local out = {}
   for i, p in ipairs(self.problems) do
     out[i] = { file = file, line = locate(self, index, p.keys), node = p.node, field = field_name(p.keys),
@@ -568,7 +580,7 @@ end
 -- each {file, line, node, field, message}. opts = {file = site path, source = site file text}.
 function M.check(raw, opts)
   opts = opts or {}
-  local self = setmetatable({ problems = {}, occurrence = {}, name_count = {} }, Checker)
+  local self = setmetatable({ problems = {} }, Checker)
   if type(raw) ~= "table" then
     self:problem({}, "the site file must return a table, not " .. type(raw))
     return nil, self:finish(opts.file, opts.source)

@@ -1,18 +1,23 @@
--- "did you mean ...?" for misspelt field, step and family names (Levenshtein distance).
+-- "did you mean ...?" for misspelt field, step and family names.
 local M = {}
 
+-- edit distance where swapping two neighbouring letters ("mca" for "mac") counts as one edit
 function M.distance(a, b)
   if a == b then return 0 end
-  local previous = {}
+  local before, previous = nil, {}
   for j = 0, #b do previous[j] = j end
   for i = 1, #a do
     local current = { [0] = i }
     local ca = a:byte(i)
     for j = 1, #b do
-      local cost = (ca == b:byte(j)) and 0 or 1
-      current[j] = math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+      local cb = b:byte(j)
+      local d = math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca == cb and 0 or 1))
+      if before and i > 1 and j > 1 and ca == b:byte(j - 1) and a:byte(i - 1) == cb then
+        d = math.min(d, before[j - 2] + 1)
+      end
+      current[j] = d
     end
-    previous = current
+    before, previous = previous, current
   end
   return previous[#b]
 end

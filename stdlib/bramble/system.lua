@@ -30,7 +30,7 @@ function M.dracut_conf()
   bramble.line_in_file{
     path = M.DRACUT_CONF,
     line = 'add_dracutmodules+=" nfs "',
-    match = '^%s*add_dracutmodules%s*%+=%s*"%s*nfs%s*"%s*$',
+    match = [[^\s*add_dracutmodules\s*\+=\s*"\s*nfs\s*"\s*$]],  -- a regular expression
     create = true,
   }
 end

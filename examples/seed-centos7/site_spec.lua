@@ -1,0 +1,47 @@
+-- The guide's cluster, end to end on a fake EL7 head.
+local r = bramble.test.apply{ site = "site.lua", fixture = "el7", twice = true }
+
+describe("seed-centos7", function()
+  it("applies cleanly, and a second run changes nothing", function()
+    expect(r.ok).to_be(true)
+    expect(r.summary.failed).to_be(0)
+    expect(r.second.changed).to_be(0)
+  end)
+
+  it("gives s1-s3 their own addresses, .102-.104", function()
+    local conf = r:file("/etc/dnsmasq.d/seed.conf")
+    expect(conf).to_contain("dhcp-host=52:54:00:25:02:02,s1,172.25.2.102\n")
+    expect(conf).to_contain("dhcp-host=52:54:00:25:02:03,s2,172.25.2.103\n")
+    expect(conf).to_contain("dhcp-host=52:54:00:25:02:04,s3,172.25.2.104\n")
+    expect(conf).to_contain("dhcp-range=172.25.2.50,172.25.2.100,12h\n")
+    expect(conf).to_contain("dhcp-boot=pxelinux/pxelinux.0\n")
+  end)
+
+  it("exports /nfs, /client_nodes and /mnt as the guide does", function()
+    local exports = r:file("/etc/exports")
+    expect(exports).to_match("/nfs%s+172%.25%.2%.0/24%(rw,async,no_root_squash%)")
+    expect(exports).to_match("/client_nodes%s+172%.25%.2%.0/24%(rw,async,no_root_squash%)")
+    expect(exports).to_match("/mnt%s+172%.25%.2%.0/24%(rw,async,no_root_squash,crossmnt%)")
+  end)
+
+  it("boots the nodes from /srv/tftp with an NFS root", function()
+    expect(r:exists("/srv/tftp/vmlinuz-3.10.0-1160.el7.x86_64")).to_be(true)
+    expect(r:mode("/srv/tftp/initramfs-3.10.0-1160.el7.x86_64.img")).to_be("0644")
+    expect(r:exists("/srv/tftp/pxelinux/pxelinux.0")).to_be(true)
+    expect(r:file("/srv/tftp/pxelinux/pxelinux.cfg/default")).to_contain("APPEND root=nfs:172.25.2.101:/nfs rw ip=dhcp")
+  end)
+
+  it("gives each node its /var under /client_nodes and mounts it from rc.local", function()
+    expect(r:exists("/client_nodes/s1/var")).to_be(true)
+    expect(r:exists("/client_nodes/s3/var")).to_be(true)
+    local script = r:file("/nfs/etc/rc.d/rc.local")
+    expect(script).to_contain('172.25.2.101:/client_nodes/"$node"/var /var')
+    expect(script).to_contain("mkfs.xfs /dev/sda")
+    expect(r:file("/nfs/etc/fstab")).to_match("172%.25%.2%.101:/mnt%s+/mnt%s+nfs")
+  end)
+
+  it("disables SELinux and adds dracut's nfs module", function()
+    expect(r:file("/etc/selinux/config")).to_contain("\nSELINUX=disabled\n")
+    expect(r:file("/etc/dracut.conf")).to_contain('add_dracutmodules+=" nfs "')
+  end)
+end)
