@@ -31,6 +31,7 @@ let package = Package(
             dependencies: [
                 "LuaKit",
                 "CSystem",
+                "CLua",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

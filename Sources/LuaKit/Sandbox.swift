@@ -57,12 +57,22 @@ public struct Sandbox {
             return 0
         }
         stack(state).setField(-2, "write")
-        try state.callKeepingResults(arguments: 1, results: 1)
-        // call() left the new-environment function on the stack: keep it in the registry
+        try state.callKeepingResults(arguments: 1, results: 2)
+        // the prelude returned its environment maker and its read-only wrapper: keep both
+        lua_setfield(L, bl_registryindex(), readOnlyKey)
         lua_setfield(L, bl_registryindex(), newEnvironmentKey)
     }
 
     static let newEnvironmentKey = "bramble.new_env"
+    static let readOnlyKey = "bramble.read_only"
+
+    /// Replaces the table on top of the stack by a read-only view of it (named in errors).
+    public static func makeReadOnly(_ state: LuaState, name: String) throws {
+        lua_getfield(state.L, bl_registryindex(), readOnlyKey)
+        bl_insert(state.L, -2)
+        state.stack.pushString(name)
+        try state.callKeepingResults(arguments: 2, results: 1)
+    }
 
     /// Loads `source` as a chunk whose globals are a fresh sandbox environment of its own (so a site
     /// file or hooks file cannot change what another chunk sees), and pushes the function.
@@ -186,13 +196,15 @@ for k, v in next, base do G[k] = v end
 G._G = G
 G.load = make_load(G)
 
--- a fresh environment for a site, a hooks file or a spec: the same sandbox, its own globals
-return function()
+-- a fresh environment for a site, a hooks file or a spec: the same sandbox (and API), its own globals
+local function new_env()
   local env = {}
   for k, v in next, base do env[k] = v end
+  env.bramble = G.bramble
   env._G = env
   env.load = make_load(env)
   return env
 end
+return new_env, read_only
 """#
 }

@@ -93,15 +93,15 @@ end
 
 local function one_run(opts, handle_opts)
   local site, source, site_path = load_value(opts.site, "site")
-  local hooks, _, hooks_path = load_value(opts.hooks, "hooks")
+  local hooks, hooks_source, hooks_path = load_value(opts.hooks, "hooks")
   local playbook = load_value(opts.playbook or "diskless", "playbook")
   local handle = bramble.test.begin(handle_opts)
   local ok, result = pcall(require("bramble.engine").main, {
     mode = "apply", site = site, site_path = site_path or "site", site_source = source,
-    hooks = hooks, hooks_path = hooks_path, playbook = playbook, only = opts.only, skip = opts.skip,
+    hooks = hooks, hooks_path = hooks_path, hooks_source = hooks_source, playbook = playbook, only = opts.only, skip = opts.skip,
   })
   local summary = bramble.test.finish(handle)
-  local r = setmetatable({ handle = handle, summary = summary, ok = ok and result.ok ~= false }, Result)
+  local r = setmetatable({ handle = handle, summary = summary, ok = ok and result.ok ~= false, problems = {} }, Result)
   if not ok then r.error = tostring(result) end
   if ok and result.ok == false then r.problems = result.problems end
   return r

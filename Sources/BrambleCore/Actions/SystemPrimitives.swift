@@ -230,7 +230,7 @@ public enum Package: Primitive {
         }
         if manager == "debootstrap" {
             guard let root else { throw LuaRaise("package: debootstrap needs 'root' (the image folder)") }
-            let suite = try args.optionalString("suite") ?? "bookworm"
+            let suite = try args.optionalString("suite") ?? args.optionalString("release") ?? "bookworm"
             if host.info(root + "/etc/debian_version") != nil, host.info(root + "/var/lib/dpkg/status") != nil || host.kind == .fake {
                 return ActionOutcome(.ok, fields: [("reason", .string("image already bootstrapped"))])
             }

@@ -55,11 +55,13 @@ public final class AuditLog {
         all.append(contentsOf: fields)
         if !previousHash.isEmpty { all.append(("prev", .string(previousHash))) }
         let record = JSON.object(all)
-        var line = record.serialized()
-        previousHash = String(Hashing.sha256(Array(line.utf8)).dropFirst(7).prefix(16))
-        line += "\n"
+        var line: [UInt8] = []
+        line.reserveCapacity(512)
+        record.write(to: &line)
+        previousHash = Hashing.shortSHA256(line)
+        line.append(0x0a)
         if fd >= 0 {
-            _ = line.withCString { Glibc.write(fd, $0, strlen($0)) }
+            _ = line.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
         }
         records.append(record)
         return record

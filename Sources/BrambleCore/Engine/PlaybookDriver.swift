@@ -62,11 +62,11 @@ public final class PlaybookDriver {
     }
 
     static let driver = """
-        local site, hooks, playbook, mode, site_path, site_source, hooks_path, only, skip = ...
+        local site, hooks, playbook, mode, site_path, site_source, hooks_path, only, skip, hooks_source = ...
         if type(playbook) ~= "table" then error("the playbook file must return a table, got " .. type(playbook), 0) end
         return require("bramble.engine").main{
           mode = mode, site = site, site_path = site_path, site_source = site_source,
-          hooks = hooks, hooks_path = hooks_path, playbook = playbook,
+          hooks = hooks, hooks_path = hooks_path, hooks_source = hooks_source, playbook = playbook,
           only = only, skip = skip,
         }
         """
@@ -100,6 +100,7 @@ public final class PlaybookDriver {
                 guard case .success(let source) = ScriptRunner.readScript(hooksPath) else {
                     return .ended(.badInput("\(hooksPath): cannot read the hooks file"))
                 }
+                hooksSource = source
                 guard try loadAndCall(hooksPath, source) != nil else { return .ended(.badInput(lastError)) }
             } else {
                 stack.push(.nil)
@@ -115,13 +116,14 @@ public final class PlaybookDriver {
             for value: LuaValue in [.string(options.mode), .string(options.sitePath), .bytes(siteSource).normalized,
                                     hooksPath.map(LuaValue.string) ?? .nil,
                                     options.only.isEmpty ? .nil : .list(options.only.map { .string($0) }),
-                                    options.skip.isEmpty ? .nil : .list(options.skip.map { .string($0) })] {
+                                    options.skip.isEmpty ? .nil : .list(options.skip.map { .string($0) }),
+                                    hooksSource.map { LuaValue.bytes($0).normalized } ?? .nil] {
                 stack.push(value)
             }
         } catch {
             return .ended(.badInput(String(describing: error)))
         }
-        switch runner.call(arguments: 9) {
+        switch runner.call(arguments: 10) {
         case .failure(let end):
             return .ended(end)
         case .success(let results):
@@ -132,6 +134,7 @@ public final class PlaybookDriver {
     }
 
     private var lastError = ""
+    private var hooksSource: [UInt8]?
 
     /// Loads a file in its own environment and calls it, leaving its result on the stack.
     private func loadAndCall(_ path: String, _ source: [UInt8]) throws -> Bool? {

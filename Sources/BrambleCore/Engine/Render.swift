@@ -46,7 +46,7 @@ public struct RenderWriter {
     /// Returns the paths written.
     @discardableResult
     public func write(host: FakeHost, before: [String: MemoryFileSystem.Node]) throws -> [String] {
-        let out = LocalHost(root: folder)
+        let out = LocalHost(root: folder, durable: false)
         var written: [String] = []
         for (path, node) in host.fs.nodes.sorted(by: { $0.key < $1.key }) where path != "/" && before[path] != node && !RenderWriter.isInternal(path) {
             try ensureParents(path, out)

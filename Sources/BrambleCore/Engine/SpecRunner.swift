@@ -101,6 +101,11 @@ public final class SpecRunner {
             return hosts[Int(n) - 1]
         }
 
+        /// Specs name paths as a script would: through symlinks (/etc/sysconfig/selinux -> ../selinux/config).
+        static func resolved(_ host: FakeHost, _ path: String, followFinal: Bool = true) throws -> String {
+            try PathResolver().resolve(path, on: host, followFinal: followFinal)
+        }
+
         func install(into runner: ScriptRunner) {
             let state = runner.state
             let stack = state.stack
@@ -157,17 +162,20 @@ public final class SpecRunner {
                 },
                 "file": { [unowned self] stack in
                     let host = try self.host(stack, "file")
-                    stack.push(host.readIfPresent(try stack.stringArgument(2, function: "file", name: "path")).map { LuaValue.bytes($0).normalized } ?? .nil)
+                    let path = try Self.resolved(host, try stack.stringArgument(2, function: "file", name: "path"))
+                    stack.push(host.readIfPresent(path).map { LuaValue.bytes($0).normalized } ?? .nil)
                     return 1
                 },
                 "mode": { [unowned self] stack in
-                    let info = try self.host(stack, "mode").info(try stack.stringArgument(2, function: "mode", name: "path"))
+                    let host = try self.host(stack, "mode")
+                    let info = host.info(try Self.resolved(host, try stack.stringArgument(2, function: "mode", name: "path")))
                     stack.push(info.map { .string("0" + String($0.mode, radix: 8)) } ?? .nil)
                     return 1
                 },
                 "link": { [unowned self] stack in
                     let host = try self.host(stack, "link")
-                    stack.push((try? host.readLink(try stack.stringArgument(2, function: "link", name: "path"))).map(LuaValue.string) ?? .nil)
+                    let path = try Self.resolved(host, try stack.stringArgument(2, function: "link", name: "path"), followFinal: false)
+                    stack.push((try? host.readLink(path)).map(LuaValue.string) ?? .nil)
                     return 1
                 },
                 "exists": { [unowned self] stack in

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Built-in fakes for the tools the diskless guide uses. Each acts like the real tool on the fake
 /// filesystem — enough for a playbook's later steps to find what the tool would have made — and
 /// fails the way the real one would on bad input. Inside a chroot, paths are taken in the image.
@@ -192,6 +196,10 @@ public struct FakeTools {
         let unitDir = family == "el" ? "/usr/lib/systemd/system" : "/lib/systemd/system"
         fs.put(target + unitDir + "/rc-local.service", "[Unit]\nDescription=rc.local compatibility\n")
         fs.put(target + unitDir + "/sshd.service", "[Unit]\nDescription=OpenSSH\n")
+        if family == "debian" {
+            fs.put(target + "/etc/debian_version", "12.8\n")
+            fs.put(target + "/var/lib/dpkg/status", "Package: base-files\nStatus: install ok installed\n")
+        }
         if family == "el" {
             fs.put(target + "/etc/sysconfig/network-scripts/ifcfg-eth0", "DEVICE=eth0\nBOOTPROTO=dhcp\n")
             fs.put(target + "/etc/sysconfig/network-scripts/ifcfg-lo", "DEVICE=lo\n")
@@ -200,16 +208,20 @@ public struct FakeTools {
         }
     }
 
-    /// rsync -a [--exclude=PATTERN]... SRC DEST: copies within the fake. Patterns starting with '/'
-    /// are anchored at the source; 'dir/*' keeps dir but not its content.
+    /// rsync -a [--delete] [--exclude=PATTERN]... SRC DEST, within the fake. Patterns are rsync's:
+    /// anchored at the source when they start with '/', else matched against the end of the path;
+    /// '*' stays within one path component; 'dir/*' keeps dir but not its content. With --dry-run
+    /// (and --itemize-changes) it prints what it would change and changes nothing.
     private func rsync(_ args: [String], _ host: FakeHost) -> CommandResult {
         var excludes: [String] = []
         var positional: [String] = []
+        var dryRun = false
         var i = 0
         while i < args.count {
             let a = args[i]
             if a.hasPrefix("--exclude=") { excludes.append(String(a.dropFirst(10))) }
             else if a == "--exclude", i + 1 < args.count { excludes.append(args[i + 1]); i += 1 }
+            else if a == "--dry-run" || a == "-n" { dryRun = true }
             else if a == "-e", i + 1 < args.count { i += 1 }
             else if !a.hasPrefix("-") { positional.append(a) }
             i += 1
@@ -220,30 +232,40 @@ public struct FakeTools {
         var dest = LogicalPath.normalize(positional[1])
         guard host.info(src) != nil else { return fail(23, "rsync: change_dir \"\(src)\" failed: No such file or directory (2)") }
         if !contentsOnly && src != "/" { dest = LogicalPath.join(dest, LogicalPath.name(src)) }
-        host.fs.ensureDirectory(dest)
-        func excluded(_ rel: String) -> Bool {
-            excludes.contains { pattern in
-                if pattern.hasSuffix("/*") {
-                    let dir = String(pattern.dropLast(2))
-                    return rel.hasPrefix(dir.hasPrefix("/") ? dir + "/" : "/" + dir + "/") && rel != dir
-                }
-                let p = pattern.hasPrefix("/") ? pattern : "/" + pattern
-                return rel == p || rel.hasPrefix(p + "/")
-            }
-        }
-        let sources = host.fs.paths(under: src)
-        for path in sources {
+        var changes: [String] = []
+        for path in host.fs.paths(under: src) {
             let rel = src == "/" ? path : String(path.dropFirst(src.count))
-            if excluded(rel) || LogicalPath.isWithin(path, dest) { continue }
+            if excludes.contains(where: { FakeTools.rsyncExcludes($0, rel) }) || LogicalPath.isWithin(path, dest) { continue }
             let target = dest == "/" ? rel : dest + rel
-            if let node = host.fs[path] {
-                if case .directory = node { host.fs.ensureDirectory(LogicalPath.parent(target)) }
-                host.fs.ensureDirectory(LogicalPath.parent(target))
-                if case .directory = host.fs[target] ?? .whiteout, case .directory = node { continue }
-                host.fs.set(target, node)
-            }
+            guard let node = host.fs[path] else { continue }
+            if case .directory = node, case .directory? = host.fs[target] { continue }
+            if host.fs[target] == node { continue }
+            changes.append(rel)
+            if dryRun { continue }
+            host.fs.ensureDirectory(LogicalPath.parent(target))
+            host.fs.set(target, node)
         }
-        return ok()
+        return ok(dryRun ? changes.map { ">f+++++++++ " + $0.dropFirst() + "\n" }.joined() : "")
+    }
+
+    /// Whether rsync's exclude `pattern` matches the transfer-relative path `rel` ("/a/b").
+    static func rsyncExcludes(_ pattern: String, _ rel: String) -> Bool {
+        var p = pattern
+        var contentsOnly = false
+        if p.hasSuffix("/*") { p = String(p.dropLast(2)); contentsOnly = true }
+        if p.hasSuffix("/") { p = String(p.dropLast()) }
+        let parts = LogicalPath.components(rel)
+        let patternParts = LogicalPath.components(p)
+        guard !patternParts.isEmpty else { return false }
+        // the path, or one of its ancestors, is what the pattern names
+        let starts = p.hasPrefix("/") ? [0] : Array(0..<parts.count)
+        for start in starts {
+            let end = start + patternParts.count
+            guard end <= parts.count else { continue }
+            let matched = zip(patternParts, parts[start..<end]).allSatisfy { fnmatch(String($0), String($1), 0) == 0 }
+            if matched && (!contentsOnly || parts.count > end) { return true }
+        }
+        return false
     }
 
     /// exportfs -ra: reads /etc/exports like the real one and fails on lines it would refuse.

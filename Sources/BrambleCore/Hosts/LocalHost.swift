@@ -10,10 +10,14 @@ public final class LocalHost: Host {
     public let root: String
     /// Called with each output line of a running command (progress display).
     public var onCommandOutput: ((String) -> Void)?
+    /// Whether writes are made crash-safe (temp file, fsync, rename, fsync of the folder). Only a
+    /// throwaway output such as a render folder turns this off.
+    public let durable: Bool
 
-    public init(root: String = "/") {
+    public init(root: String = "/", durable: Bool = true) {
         let normalized = LogicalPath.normalize(root)
         self.root = normalized == "/" ? "" : normalized
+        self.durable = durable
     }
 
     public func hostPath(_ path: String) -> String { root + (path == "/" && !root.isEmpty ? "" : path) }
@@ -72,6 +76,14 @@ public final class LocalHost: Host {
 
     public func write(_ path: String, _ data: [UInt8], mode: UInt32, uid: UInt32?, gid: UInt32?) throws {
         let target = hostPath(path)
+        if !durable {
+            let fd = open(target, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode_t(mode))
+            guard fd >= 0 else { throw error(path) }
+            defer { close(fd) }
+            let n = data.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            guard n == data.count, fchmod(fd, mode_t(mode)) == 0 else { throw error(path) }
+            return
+        }
         let dir = LogicalPath.parent(target)
         let temp = dir + "/." + LogicalPath.name(target) + ".bramble-" + String(UInt32.random(in: 0...UInt32.max), radix: 36)
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)

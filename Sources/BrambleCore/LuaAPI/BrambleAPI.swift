@@ -105,6 +105,8 @@ public enum BrambleAPI {
             state.pushFunction(function)
             stack.setField(-2, name)
         }
+        // scripts and hooks share this table: nobody may swap a primitive for everyone else
+        try? Sandbox.makeReadOnly(state, name: "bramble")
         stack.setGlobal("bramble")
     }
 

@@ -6,6 +6,11 @@ enum Hashing {
         "sha256:" + hex(SHA256.hash(data: data))
     }
 
+    /// The first 16 hex digits of the SHA-256 of `data` (the audit log's hash chain).
+    static func shortSHA256(_ data: [UInt8]) -> String {
+        hex(SHA256.hash(data: data).prefix(8))
+    }
+
     static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
         let digits = Array("0123456789abcdef".utf8)
         var out = [UInt8]()
