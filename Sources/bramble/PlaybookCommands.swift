@@ -29,6 +29,7 @@ struct PlaybookArguments: ParsableArguments {
 
 /// Runs the playbook on the host of `context` and reports; returns how the run ended.
 func runPlaybook(_ args: PlaybookArguments, mode: String, context: RunContext, limits: LuaLimits, printPlan: Bool) throws -> RunEnd {
+    context.session.audit.keepRecords = printPlan || args.json
     let driver: PlaybookDriver
     do {
         driver = try PlaybookDriver(options: args.options(mode: mode), session: context.session, limits: limits, stdlib: StdlibLocator.find())

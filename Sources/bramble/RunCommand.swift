@@ -51,6 +51,7 @@ struct RunCommand: ParsableCommand {
         case .failure(let end): try finish(end)
         }
         let context = try RunContext.make(hostOptions: hostOptions, plan: plan, fake: fake, policy: policy, command: "run", subject: script)
+        context.session.audit.keepRecords = plan
         let folder = LogicalPathText.folder(of: script)
         let runner: ScriptRunner
         do {

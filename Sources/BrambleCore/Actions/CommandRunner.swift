@@ -9,13 +9,21 @@ struct CommandRunner {
 
     static let defaultTimeout = 3600.0
 
-    var isStaged: Bool { (session.host as? LocalHost).map { !$0.root.isEmpty } ?? false }
+    /// A run under --root (also its plan): the live system is not touched.
+    var isStaged: Bool {
+        let host = (session.host as? OverlayHost)?.base ?? session.host
+        return (host as? LocalHost).map { !$0.root.isEmpty } ?? false
+    }
 
     /// A read-only probe the core itself chose (systemctl is-enabled, rpm -q, dpkg-query, rsync
     /// --dry-run): no script picks its argv, so it needs no run permission of its own; it runs even
     /// for a plan, on the machine the plan reads.
     func probe(_ spec: CommandSpec) throws -> CommandResult {
         let host = (session.host as? OverlayHost)?.base ?? session.host
+        guard host.kind == .fake || host.hasProgram(spec.argv[0]) else {
+            // like a shell's 127: the question cannot be asked here, so the answer is "no"
+            return CommandResult(exitCode: 127, standardError: Array("\(spec.argv[0]): not found on this machine\n".utf8))
+        }
         return try host.execute(spec)
     }
 

@@ -113,7 +113,7 @@ public enum ExportFS: Primitive {
         let resolved = try session.guardian.resolveForRead(file)
         let old = session.host.readIfPresent(resolved).map { String(decoding: $0, as: UTF8.self) } ?? ""
         var kept = old.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        if old.hasSuffix("\n") { kept.removeLast() }
+        if old.hasSuffix("\n") || old.isEmpty { kept.removeLast() }
         if let b = kept.firstIndex(of: begin), let e = kept.firstIndex(of: end), b < e { kept.removeSubrange(b...e) }
         let block = [begin] + lines + [end]
         let content = (kept + block).joined(separator: "\n") + "\n"

@@ -11,9 +11,11 @@ public final class AuditLog {
     private var fd: Int32 = -1
     private var seq: Int64 = 0
     private var previousHash = ""
-    /// Every record of this run, kept in memory for the summary, `bramble test` and plan output.
+    /// Every record of this run, kept in memory for plan output, --json and tests (when `keepRecords`).
     public private(set) var records: [JSON] = []
     public let path: String?
+    /// Whether `records` is filled: a long apply that prints nothing but its summary does without.
+    public var keepRecords = true
 
     /// Logs to `path` (appending; created with parents, mode 0600) or only in memory when nil.
     public init(runID: String, path: String?) throws {
@@ -63,21 +65,29 @@ public final class AuditLog {
         if fd >= 0 {
             _ = line.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
         }
-        records.append(record)
+        if keepRecords { records.append(record) }
         return record
     }
 
-    /// RFC 3339 UTC with milliseconds.
+    /// RFC 3339 UTC with milliseconds. The date and time up to the second are formatted once per second.
     static func timestamp() -> String {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)
+        let ms = Int(ts.tv_nsec / 1_000_000)
+        let millis = (ms < 10 ? ".00" : ms < 100 ? ".0" : ".") + String(ms) + "Z"
+        if ts.tv_sec == cachedSecond { return cachedPrefix + millis }
         var t = ts.tv_sec
         var tm = tm()
         gmtime_r(&t, &tm)
-        let ms = Int(ts.tv_nsec / 1_000_000)
-        return format4(Int(tm.tm_year) + 1900) + "-" + pad(Int(tm.tm_mon) + 1) + "-" + pad(Int(tm.tm_mday)) + "T" + pad(Int(tm.tm_hour)) + ":"
-            + pad(Int(tm.tm_min)) + ":" + pad(Int(tm.tm_sec)) + "." + (ms < 10 ? "00" : ms < 100 ? "0" : "") + String(ms) + "Z"
+        cachedSecond = ts.tv_sec
+        cachedPrefix = format4(Int(tm.tm_year) + 1900) + "-" + pad(Int(tm.tm_mon) + 1) + "-" + pad(Int(tm.tm_mday)) + "T" + pad(Int(tm.tm_hour)) + ":"
+            + pad(Int(tm.tm_min)) + ":" + pad(Int(tm.tm_sec))
+        return cachedPrefix + millis
     }
+
+    // one process writes one run at a time, from one thread (the Lua thread)
+    nonisolated(unsafe) private static var cachedSecond = -1
+    nonisolated(unsafe) private static var cachedPrefix = ""
 
     private static func pad(_ n: Int) -> String { n < 10 ? "0" + String(n) : String(n) }
     private static func format4(_ n: Int) -> String { String(n) }

@@ -43,16 +43,24 @@ public struct RenderWriter {
         try local.write(folder + "/" + RenderWriter.marker, Array("written by bramble render\n".utf8), mode: 0o644, uid: nil, gid: nil)
     }
 
-    /// Returns the paths written.
+    /// Returns the paths written. Paths come in sorted order, so a folder is made before what it holds;
+    /// the folders known to exist are remembered rather than asked of the disk again.
     @discardableResult
     public func write(host: FakeHost, before: [String: MemoryFileSystem.Node]) throws -> [String] {
         let out = LocalHost(root: folder, durable: false)
         var written: [String] = []
+        var known: Set<String> = ["/"]
+        // modes are given exactly: no umask in the way, so no chmod after each mkdir
+        let oldMask = umask(0)
+        defer { umask(oldMask) }
         for (path, node) in host.fs.nodes.sorted(by: { $0.key < $1.key }) where path != "/" && before[path] != node && !RenderWriter.isInternal(path) {
-            try ensureParents(path, out)
+            try ensureParents(path, out, &known)
+            let real = out.hostPath(path)
             switch node {
             case .file(let data, let mode, _, _): try out.write(path, data, mode: mode, uid: nil, gid: nil)
-            case .directory(let mode, _, _): if out.info(path) == nil { try out.makeDirectory(path, mode: mode | 0o700) }
+            case .directory(let mode, _, _):
+                if mkdir(real, mode_t(mode | 0o700)) != 0 && errno != EEXIST { throw HostError(.io, path, errnoText()) }
+                known.insert(path)
             case .symlink(let target): if out.info(path) == nil { try out.makeSymlink(path, target: target) }
             case .whiteout: continue
             }
@@ -66,17 +74,18 @@ public struct RenderWriter {
         return written
     }
 
+    private func ensureParents(_ path: String, _ out: LocalHost, _ known: inout Set<String>) throws {
+        let parent = LogicalPath.parent(path)
+        if known.contains(parent) { return }
+        try ensureParents(parent, out, &known)
+        if mkdir(out.hostPath(parent), 0o755) != 0 && errno != EEXIST { throw HostError(.io, parent, errnoText()) }
+        known.insert(parent)
+    }
+
     /// Bramble's own state and the fakes' bookkeeping: not part of what a site gets.
     static func isInternal(_ path: String) -> Bool {
         ["/var/lib/bramble", "/run/fake-systemd"].contains { LogicalPath.isWithin(path, $0) }
             || path.hasSuffix("/var/lib/rpm/fake-installed") || path.hasSuffix("/var/lib/dpkg/fake-installed")
-    }
-
-    private func ensureParents(_ path: String, _ out: LocalHost) throws {
-        let parent = LogicalPath.parent(path)
-        if parent == "/" || out.info(parent) != nil { return }
-        try ensureParents(parent, out)
-        try out.makeDirectory(parent, mode: 0o755)
     }
 
     static func quote(_ word: String) -> String {
@@ -85,3 +94,6 @@ public struct RenderWriter {
 }
 
 import CLua
+#if canImport(Glibc)
+import Glibc
+#endif

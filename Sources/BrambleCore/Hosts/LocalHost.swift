@@ -81,7 +81,7 @@ public final class LocalHost: Host {
             guard fd >= 0 else { throw error(path) }
             defer { close(fd) }
             let n = data.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            guard n == data.count, fchmod(fd, mode_t(mode)) == 0 else { throw error(path) }
+            guard n == data.count else { throw error(path) }
             return
         }
         let dir = LogicalPath.parent(target)

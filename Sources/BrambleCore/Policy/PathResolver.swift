@@ -48,7 +48,7 @@ public struct PathResolver {
                 boundary = root.count
             }
             guard existing, followFinal || !pending.isEmpty else { continue }
-            let current = "/" + resolved.joined(separator: "/")
+            let current = Self.text(resolved)
             guard let info = host.info(current) else {
                 existing = false
                 continue
@@ -61,6 +61,20 @@ public struct PathResolver {
             if target.hasPrefix("/") { resolved.removeSubrange(boundary...) }
             pending.append(contentsOf: LogicalPath.components(target).reversed())
         }
-        return "/" + resolved.joined(separator: "/")
+        return Self.text(resolved)
+    }
+
+    /// "/a/b/c" from its components, built in one buffer.
+    static func text(_ components: [Substring]) -> String {
+        if components.isEmpty { return "/" }
+        var length = 0
+        for c in components { length += c.utf8.count + 1 }
+        var out = ""
+        out.reserveCapacity(length)
+        for c in components {
+            out.append("/")
+            out.append(contentsOf: c)
+        }
+        return out
     }
 }
