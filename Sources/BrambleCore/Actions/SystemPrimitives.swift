@@ -163,6 +163,12 @@ public enum Service: Primitive {
             rootArgs = ["--root=" + session.host.hostPath(resolved)]
             if state != nil { throw LuaRaise("service: 'state' cannot be used with 'root' (the image is not running)") }
         } else if runner.isStaged {
+            // the head's packages are not installed into a staged root, so its units may be absent there
+            let unitFile = unit.contains(".") ? unit : unit + ".service"
+            let present = ["/etc/systemd/system/", "/usr/lib/systemd/system/", "/lib/systemd/system/"].contains { session.host.info($0 + unitFile) != nil }
+            if !present {
+                return ActionOutcome(.skipped, fields: [("reason", .string("staged under --root: \(unitFile) is not installed in the staged root"))])
+            }
             _ = try session.guardian.resolveForWrite("/etc/systemd/system", action: name)
             rootArgs = ["--root=" + session.host.hostPath("/")]
         }
