@@ -94,3 +94,18 @@ import Testing
         }
     }
 }
+
+@Suite struct LuaReferenceTests {
+    @Test func luaFunctionsCanBeKeptAndCalledFromSwift() throws {
+        let L = try LuaState(limits: .unlimited)
+        try Sandbox.install(into: L, moduleFinder: { _ in .failure(.init(searched: [])) }, output: { _ in })
+        try L.load("return function(a, b) return a .. b, #a + #b end", chunkName: "=f")
+        try L.callKeepingResults(arguments: 0, results: 1)
+        let f = L.reference(at: -1)
+        L.stack.pop()
+        #expect(f.typeName == "function")
+        #expect(try L.call(f, ["ab", "cd"]) == [.string("abcd"), .integer(4)])
+        #expect(throws: LuaError.self) { try L.call(f, [.nil, .nil]) }
+        #expect(L.stack.top == 0)
+    }
+}

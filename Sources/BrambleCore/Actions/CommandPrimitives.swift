@@ -92,7 +92,8 @@ public enum RunCommand: Primitive {
 public enum Chroot: Primitive {
     public static let name = "chroot"
     public static let summary = "run a program inside a declared image root, with /proc, /sys and /dev bound for its lifetime"
-    public static let parameters = ["root"] + CommandOptions.parameters
+    // no cwd: chroot(1) starts the command at the image's /
+    public static let parameters = ["root"] + CommandOptions.parameters.filter { $0 != "cwd" }
     public static let takesArgv = true
     public static func subject(_ args: Arguments) -> [(String, JSON)] {
         [("chroot", args.table["root"].stringValue.map(JSON.string) ?? .null), ("argv", .array(args.table.array.map { .string($0.stringValue ?? "?") }))]

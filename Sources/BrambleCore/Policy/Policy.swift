@@ -69,7 +69,7 @@ public final class PolicyGuard {
         let resolved = try resolver.resolve(path, on: host, followFinal: followFinal)
         for secret in Self.secrets {
             let hit = secret.hasSuffix("_") ? resolved.hasPrefix(secret) : LogicalPath.isWithin(resolved, secret)
-            if hit || resolved.contains("/.ssh/") || resolved.hasSuffix("/.ssh") {
+            if hit || LogicalPath.components(resolved).contains(".ssh") {
                 throw PolicyDenial(action: action, subject: "'\(path)'", reason: "reading credentials is never allowed")
             }
         }
