@@ -107,21 +107,7 @@ struct PlanCommand: ParsableCommand {
 
     func run() throws {
         let context = try RunContext.make(hostOptions: hostOptions, plan: true, fake: nil, policy: .closed, command: "plan", subject: playbook.site, mayDeclarePolicy: true)
-        if !playbook.json { printPolicyLater(context) }
         try finish(try runPlaybook(playbook, mode: "plan", context: context, limits: try hostOptions.limits(), printPlan: true))
-    }
-
-    private func printPolicyLater(_ context: RunContext) {
-        context.session.onAction = { record in
-            if record["action"]?.stringValue == "declare_policy", let policy = record["policy"] {
-                Terminal.out("policy declared by the playbook:\n  write:  \(list(policy["write"]))\n  run:    \(list(policy["run"]))\n  chroot: \(list(policy["chroot"]))\n\n")
-            }
-        }
-    }
-
-    private func list(_ value: JSON?) -> String {
-        guard case .array(let items)? = value else { return "" }
-        return items.compactMap { $0.stringValue }.joined(separator: " ")
     }
 }
 

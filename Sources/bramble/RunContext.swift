@@ -98,6 +98,13 @@ extension RunContext {
     func printPlan() {
         let report = Report()
         var out = ""
+        if let declared = session.audit.records.first(where: { $0["action"]?.stringValue == "declare_policy" })?["policy"] {
+            func list(_ key: String) -> String {
+                guard case .array(let items)? = declared[key] else { return "" }
+                return items.compactMap { $0.stringValue }.joined(separator: " ")
+            }
+            out += "policy declared by the playbook (a hook cannot widen it):\n  write:  \(list("write"))\n  run:    \(list("run"))\n  chroot: \(list("chroot"))\n\n"
+        }
         for record in session.audit.records {
             guard let line = report.line(record) else { continue }
             out += line + "\n"

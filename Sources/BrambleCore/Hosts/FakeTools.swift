@@ -31,6 +31,13 @@ public struct FakeTools {
         case "systemctl": return systemctl(args, host, root)
         case "chmod": return chmod(args, host, root)
         case "dnsmasq" where args.contains("--test"): return CommandResult(exitCode: 0, standardError: Array("dnsmasq: syntax check OK.\n".utf8))
+        case "chroot":
+            // chroot ROOT cmd...: the fake of cmd, acting inside ROOT
+            guard args.count >= 2, args[0].hasPrefix("/") else { return fail(125, "chroot: expected ROOT COMMAND...") }
+            var inner = command
+            inner.argv = Array(args.dropFirst())
+            inner.chroot = root + args[0]
+            return try run(inner, on: host)
         case "true": return CommandResult(exitCode: 0)
         case "false": return CommandResult(exitCode: 1)
         default: return nil
