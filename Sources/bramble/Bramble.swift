@@ -12,6 +12,6 @@ struct Bramble: ParsableCommand {
             3 refused by the sandbox, 4 a limit (instructions, memory, time) was reached.
             """,
         version: BrambleVersion.string,
-        subcommands: [ApplyCommand.self, PlanCommand.self, RenderCommand.self, ValidateCommand.self, TestCommand.self, RunCommand.self, UndoCommand.self]
+        subcommands: [ApplyCommand.self, PlanCommand.self, RenderCommand.self, ValidateCommand.self, TestCommand.self, RunCommand.self, LogCommand.self, UndoCommand.self, InitCommand.self]
     )
 }

@@ -41,15 +41,21 @@ func runPlaybook(_ args: PlaybookArguments, mode: String, context: RunContext, l
     case .done: end = .success
     case .ended(let e): end = e
     case .problems(let problems):
+        if args.json && mode == "validate" {
+            Terminal.out(JSON.object([("site", .string(args.site)), ("valid", .bool(false)), ("problems", .array(problems.map(\.json)))]).serialized() + "\n")
+            throw ExitCode(2)
+        }
         let list = problems.map(\.description).joined(separator: "\n")
         end = .badInput("\(problems.count) problem(s) in \(args.site):\n" + list)
     }
-    if args.json {
+    if args.json && mode == "validate" {
+        if end == .success { Terminal.out(JSON.object([("site", .string(args.site)), ("valid", .bool(true)), ("problems", .array([]))]).serialized() + "\n") }
+    } else if args.json {
         for record in context.session.audit.records { Terminal.out(record.serialized() + "\n") }
     } else if printPlan {
         context.printPlan()
     }
-    context.close(end: end, runner: driver.runner, json: args.json)
+    context.close(end: end, runner: driver.runner, json: args.json && mode != "validate")
     return end
 }
 
@@ -129,7 +135,7 @@ struct ValidateCommand: ParsableCommand {
         let context = try RunContext.make(hostOptions: options, host: .fake(FakeHost()), policy: .closed, command: "validate",
                                           subject: playbook.site, quiet: true)
         let end = try runPlaybook(playbook, mode: "validate", context: context, limits: try hostOptions.limits(), printPlan: false)
-        if end == .success { Terminal.out("\(playbook.site): valid\n") }
+        if end == .success && !playbook.json { Terminal.out("\(playbook.site): valid\n") }
         try finish(end)
     }
 }

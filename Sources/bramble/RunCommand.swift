@@ -34,6 +34,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Run on a fake host seeded from a fixture (el7, el9, debian12, or a folder).", valueName: "FIXTURE"))
     var fake: String?
 
+    @Flag(help: "Print the run's audit records as JSON Lines (the last one is the summary).")
+    var json = false
+
     @OptionGroup var hostOptions: HostOptions
 
     func validate() throws {
@@ -51,7 +54,7 @@ struct RunCommand: ParsableCommand {
         case .failure(let end): try finish(end)
         }
         let context = try RunContext.make(hostOptions: hostOptions, plan: plan, fake: fake, policy: policy, command: "run", subject: script)
-        context.session.audit.keepRecords = plan
+        context.session.audit.keepRecords = plan || json
         let folder = LogicalPathText.folder(of: script)
         let runner: ScriptRunner
         do {
@@ -65,8 +68,12 @@ struct RunCommand: ParsableCommand {
         case .success: end = .success
         case .failure(let e): end = e
         }
-        if plan { context.printPlan() }
-        context.close(end: end, runner: runner)
+        if json {
+            for record in context.session.audit.records { Terminal.out(record.serialized() + "\n") }
+        } else if plan {
+            context.printPlan()
+        }
+        context.close(end: end, runner: runner, json: json)
         try finish(end)
     }
 }

@@ -57,13 +57,20 @@ struct RunContext {
         }
         let session = Session(host: host, policy: policy, audit: audit, mayDeclarePolicy: mayDeclarePolicy)
         session.output = { Terminal.out($0) }
+        if hostOptions.verbose {
+            let report = Report()
+            session.onAction = { record in if let line = report.line(record) { Terminal.out(line + "\n") } }
+        }
+        if let local = host as? LocalHost, !hostOptions.quiet, Terminal.isErrorTerminal {
+            Progress.attach(to: local, session: session)
+        }
         audit.record([
             ("action", .string("start")), ("status", .string("ok")), ("bramble", .string(BrambleVersion.string)),
             ("command", .string(command)), ("script", .string(subject)), ("host", .string(host.kind.rawValue)),
             ("root", hostOptions.root.map(JSON.string) ?? .null), ("policy", policy.json),
             ("argv", .array(CommandLine.arguments.map { .string($0) })),
         ])
-        return RunContext(session: session, command: command, started: Clock.now(), quiet: quiet)
+        return RunContext(session: session, command: command, started: Clock.now(), quiet: quiet || hostOptions.quiet)
     }
 
     func close(end: RunEnd, runner: ScriptRunner?, json: Bool = false) {

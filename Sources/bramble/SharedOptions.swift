@@ -19,6 +19,12 @@ struct HostOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Wall-clock limit for the run in seconds (0: none).", valueName: "SECONDS"))
     var timeout: Double = LuaLimits().seconds
 
+    @Flag(name: .shortAndLong, help: "Print only errors: no summary line, no progress.")
+    var quiet = false
+
+    @Flag(name: .shortAndLong, help: "Print each action as it ends.")
+    var verbose = false
+
     func limits() throws -> LuaLimits {
         guard let bytes = ByteSize.parse(maxMemory) else {
             throw ValidationError("--max-memory: expected a size like 512M or 2G, got '\(maxMemory)'")

@@ -20,11 +20,21 @@ struct TestCommand: ParsableCommand {
 
     @OptionGroup var hostOptions: HostOptions
 
+    @Flag(help: "Print the result as one JSON object: passed, failed, failures [{file, name, message}].")
+    var json = false
+
     func run() throws {
         let files: [String]
         do { files = try SpecRunner.specFiles(paths.isEmpty ? ["."] : paths) } catch { try finish(.badInput("\(error)")) }
-        let runner = SpecRunner(stdlib: StdlibLocator.find(), limits: try hostOptions.limits(), output: { Terminal.out($0) })
+        let runner = SpecRunner(stdlib: StdlibLocator.find(), limits: try hostOptions.limits(), output: { json ? Terminal.errorRaw($0) : Terminal.out($0) })
         for file in files { runner.run(file: file) }
+        if json {
+            let failures = runner.failures.map { JSON.object([("file", .string($0.file)), ("name", .string($0.name)), ("message", .string($0.message))]) }
+            Terminal.out(JSON.object([("passed", .int(Int64(runner.passed))), ("failed", .int(Int64(runner.failures.count))), ("files", .int(Int64(files.count))),
+                                      ("failures", .array(failures))]).serialized() + "\n")
+            if !runner.failures.isEmpty { throw ExitCode(1) }
+            return
+        }
         for failure in runner.failures {
             Terminal.out("FAIL \(failure.file): \(failure.name)\n     \(failure.message.replacingOccurrences(of: "\n", with: "\n     "))\n")
         }

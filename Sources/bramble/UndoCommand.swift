@@ -30,6 +30,9 @@ struct UndoCommand: ParsableCommand {
     @Flag(help: "Undo even files that were changed again since the run (their later changes are lost).")
     var force = false
 
+    @Flag(help: "Print what was (or would be) undone as one JSON object.")
+    var json = false
+
     func run() throws {
         let host = LocalHost(root: root ?? "/")
         let records: [JSON]
@@ -40,7 +43,9 @@ struct UndoCommand: ParsableCommand {
             Terminal.out("run \(runID) changed no file: nothing to undo\n")
             return
         }
-        for step in steps { Terminal.out("\(step.kind.rawValue.padding(12)) \(step.path)\(step.kind == .restore || step.kind == .recreate ? "" : "  (\(step.detail))")\n") }
+        if !json {
+            for step in steps { Terminal.out("\(step.kind.rawValue.padding(12)) \(step.path)\(step.kind == .restore || step.kind == .recreate ? "" : "  (\(step.detail))")\n") }
+        }
         let conflicts = steps.filter { $0.kind == .conflict }
         if !conflicts.isEmpty && !force {
             try finish(.scriptFailed("\(conflicts.count) file(s) changed since run \(runID): \(conflicts.map(\.path).joined(separator: ", ")); nothing was undone (use --force to undo anyway)"))
@@ -59,7 +64,12 @@ struct UndoCommand: ParsableCommand {
         }
         let audit = try? AuditLog(runID: AuditLog.newRunID(), path: log ?? host.hostPath("/var/log/bramble/undo.jsonl"))
         for step in done { audit?.record([("action", .string("undo")), ("status", .string("changed")), ("of_run", .string(runID)), ("kind", .string(step.kind.rawValue)), ("path", .string(step.path))]) }
-        Terminal.out("undid \(done.count) change(s) of run \(runID)\n")
+        if json {
+            let list = done.map { JSON.object([("kind", .string($0.kind.rawValue)), ("path", .string($0.path))]) }
+            Terminal.out(JSON.object([("run", .string(runID)), ("undone", .array(list)), ("cannot_undo", .array(steps.filter { $0.kind == .cannotUndo }.map { .string($0.path) }))]).serialized() + "\n")
+        } else {
+            Terminal.out("undid \(done.count) change(s) of run \(runID)\n")
+        }
     }
 
     /// With --force a conflicting file is restored as if it had not changed since.

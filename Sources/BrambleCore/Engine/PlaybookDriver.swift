@@ -27,6 +27,11 @@ public struct SiteProblem: Equatable {
     public let field: String?
     public let message: String
 
+    public var json: JSON {
+        .object([("file", .string(file)), ("line", line.map { .int(Int64($0)) } ?? .null), ("node", node.map(JSON.string) ?? .null),
+                 ("field", field.map(JSON.string) ?? .null), ("message", .string(message))])
+    }
+
     public var description: String {
         var out = file
         if let line { out += ":\(line)" }

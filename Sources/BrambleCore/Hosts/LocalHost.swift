@@ -8,8 +8,10 @@ public final class LocalHost: Host {
     public let kind = HostKind.local
     /// The real folder that stands for '/', without a trailing slash ("" for the real root).
     public let root: String
-    /// Called with each output line of a running command (progress display).
-    public var onCommandOutput: ((String) -> Void)?
+    /// Called while a command runs: its argv, seconds so far and last output line (progress display).
+    public var onCommandProgress: (([String], Double, String) -> Void)?
+    /// Called when a command has ended (to clear a progress line).
+    public var onCommandEnd: (() -> Void)?
     /// Whether writes are made crash-safe (temp file, fsync, rename, fsync of the folder). Only a
     /// throwaway output such as a render folder turns this off.
     public let durable: Bool
@@ -142,7 +144,9 @@ public final class LocalHost: Host {
     }
 
     public func execute(_ command: CommandSpec) throws -> CommandResult {
-        guard let imageRoot = command.chroot else { return try ProcessRunner.run(command, onLine: onCommandOutput) }
+        defer { onCommandEnd?() }
+        let progress = onCommandProgress.map { report in { (elapsed: Double, line: String) in report(command.argv, elapsed, line) } }
+        guard let imageRoot = command.chroot else { return try ProcessRunner.run(command, progress: progress) }
         let realRoot = hostPath(imageRoot)
         var mounted: [String] = []
         // unbound after the command, also when it fails or cannot start
@@ -163,7 +167,7 @@ public final class LocalHost: Host {
         var spec = command
         spec.argv = ["chroot", realRoot] + command.argv
         spec.chroot = nil
-        return try ProcessRunner.run(spec, onLine: onCommandOutput)
+        return try ProcessRunner.run(spec, progress: progress)
     }
 
     public func userID(_ name: String) -> UInt32? {

@@ -11,7 +11,9 @@ public enum ProcessRunner {
     /// The most output kept per stream; older output is dropped (the tail is what explains failures).
     public static let captureLimit = 16 << 20
 
-    public static func run(_ spec: CommandSpec, executable: String? = nil, onLine: ((String) -> Void)? = nil) throws -> CommandResult {
+    /// `progress` is called with the seconds since start and the last output line, at each line and
+    /// at least once a second while the command runs (for a live progress line).
+    public static func run(_ spec: CommandSpec, executable: String? = nil, progress: ((Double, String) -> Void)? = nil) throws -> CommandResult {
         guard let program = spec.argv.first else { throw HostError(.command, "(empty argv)", "no program") }
         let path = executable ?? (program.contains("/") ? program : findProgram(program))
         guard let path else { throw HostError(.command, program, "program not found on PATH (\(PolicyGuard.searchPath.joined(separator: ":")))") }
@@ -62,8 +64,13 @@ public enum ProcessRunner {
         }
         close(inPipe[1])
 
-        var out = Capture(onLine: onLine), err = Capture(onLine: onLine)
         let start = monotonicSeconds()
+        var lastLine = ""
+        let onLine: ((String) -> Void)? = progress.map { report in { line in
+            lastLine = line
+            report(monotonicSeconds() - start, line)
+        } }
+        var out = Capture(onLine: onLine), err = Capture(onLine: onLine)
         var timedOut = false
         var fds = [pollfd(fd: outPipe[0], events: Int16(POLLIN), revents: 0), pollfd(fd: errPipe[0], events: Int16(POLLIN), revents: 0)]
         var buffer = [UInt8](repeating: 0, count: 65536)
@@ -78,7 +85,9 @@ public enum ProcessRunner {
                 }
                 waitMs = Int32(min(left * 1000, 1000))
             }
+            if progress != nil && waitMs < 0 { waitMs = 1000 }
             let ready = poll(&fds, nfds_t(fds.count), waitMs)
+            if ready == 0, let progress { progress(monotonicSeconds() - start, lastLine) }
             if ready < 0 && errno == EINTR { continue }
             for i in fds.indices where fds[i].fd >= 0 && fds[i].revents != 0 {
                 let n = buffer.withUnsafeMutableBytes { read(fds[i].fd, $0.baseAddress, $0.count) }

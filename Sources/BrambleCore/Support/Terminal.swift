@@ -20,6 +20,8 @@ public enum Terminal {
     }
 
     public static var isTerminal: Bool { isatty(1) == 1 }
+    public static var isErrorTerminal: Bool { isatty(2) == 1 }
+    public static func errorRaw(_ text: String) { write(2, text) }
 }
 
 public enum Clock {
