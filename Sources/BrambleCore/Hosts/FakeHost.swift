@@ -115,16 +115,7 @@ public final class FakeHost: Host {
     }
 
     public func hostPath(_ path: String) -> String { path }
-    public func userID(_ name: String) -> UInt32? { idFromFile("/etc/passwd", name) ?? (name == "root" ? 0 : nil) }
-    public func groupID(_ name: String) -> UInt32? { idFromFile("/etc/group", name) ?? (name == "root" ? 0 : nil) }
+    public func userID(_ name: String) -> UInt32? { idInDatabase("/etc/passwd", name) ?? (name == "root" ? 0 : nil) }
+    public func groupID(_ name: String) -> UInt32? { idInDatabase("/etc/group", name) ?? (name == "root" ? 0 : nil) }
     public func hasProgram(_ program: String) -> Bool { true }
-
-    private func idFromFile(_ file: String, _ name: String) -> UInt32? {
-        guard let data = readIfPresent(file) else { return nil }
-        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
-            let f = line.split(separator: ":", omittingEmptySubsequences: false)
-            if f.count > 2, f[0] == name { return UInt32(f[2]) }
-        }
-        return nil
-    }
 }

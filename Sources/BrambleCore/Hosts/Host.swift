@@ -118,6 +118,16 @@ public protocol Host: AnyObject {
 extension Host {
     public func exists(_ path: String) -> Bool { info(path) != nil }
 
+    /// The id of `name` in a passwd- or group-style file of this host (a staged or fake tree has its own).
+    public func idInDatabase(_ file: String, _ name: String) -> UInt32? {
+        guard let data = readIfPresent(file) else { return nil }
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+            let f = line.split(separator: ":", omittingEmptySubsequences: false)
+            if f.count > 2, f[0] == name { return UInt32(f[2]) }
+        }
+        return nil
+    }
+
     /// Reads a text file, or nil when it does not exist.
     public func readIfPresent(_ path: String) -> [UInt8]? {
         guard let i = info(path), i.kind == .file else { return nil }

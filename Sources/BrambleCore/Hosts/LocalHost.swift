@@ -172,22 +172,12 @@ public final class LocalHost: Host {
 
     public func userID(_ name: String) -> UInt32? {
         if root.isEmpty { return getpwnam(name).map { $0.pointee.pw_uid } }
-        return idFromFile("/etc/passwd", name)
+        return idInDatabase("/etc/passwd", name)
     }
 
     public func groupID(_ name: String) -> UInt32? {
         if root.isEmpty { return getgrnam(name).map { $0.pointee.gr_gid } }
-        return idFromFile("/etc/group", name)
-    }
-
-    /// Under --root, names are looked up in the staged tree's own files.
-    private func idFromFile(_ file: String, _ name: String) -> UInt32? {
-        guard let data = readIfPresent(file) else { return nil }
-        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
-            let f = line.split(separator: ":", omittingEmptySubsequences: false)
-            if f.count > 2, f[0] == name { return UInt32(f[2]) }
-        }
-        return nil
+        return idInDatabase("/etc/group", name)
     }
 
     public func hasProgram(_ program: String) -> Bool {
