@@ -126,7 +126,9 @@ import Testing
         let dir = try Scratch()
         try dir.mkdir("/nfs/bin")
         let image = LocalHost(root: dir.path)
-        try image.write("/nfs/bin/busybox", try LocalHost().read("/bin/busybox"), mode: 0o755, uid: nil, gid: nil)
+        // copied by cp(1), not written from this process: a parallel test's fork could otherwise hold
+        // our write descriptor open and make exec fail with ETXTBSY
+        _ = try ProcessRunner.run(CommandSpec(argv: ["cp", "/bin/busybox", dir.path + "/nfs/bin/busybox"]))
         try image.makeSymlink("/nfs/bin/sh", target: "busybox")
         let run = try runLua("""
             local r = bramble.chroot{root='/nfs', '/bin/sh', '-c', 'test -e /proc/self/status && echo bound'}

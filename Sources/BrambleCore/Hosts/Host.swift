@@ -141,15 +141,18 @@ public enum LogicalPath {
         path.split(separator: "/", omittingEmptySubsequences: true)
     }
 
+    // on the UTF-8 view: these run for every entry of every tree a run touches
     public static func parent(_ path: String) -> String {
-        guard let slash = path.lastIndex(of: "/"), path != "/" else { return "/" }
-        let p = String(path[..<slash])
-        return p.isEmpty ? "/" : p
+        let utf8 = path.utf8
+        guard let slash = utf8.lastIndex(of: UInt8(ascii: "/")), utf8.count > 1 else { return "/" }
+        if slash == utf8.startIndex { return "/" }
+        return String(path[..<slash])
     }
 
     public static func name(_ path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return path }
-        return String(path[path.index(after: slash)...])
+        let utf8 = path.utf8
+        guard let slash = utf8.lastIndex(of: UInt8(ascii: "/")) else { return path }
+        return String(path[utf8.index(after: slash)...])
     }
 
     public static func join(_ base: String, _ name: String) -> String {
