@@ -55,7 +55,8 @@ import Testing
     }
 
     @Test func jsonOutputParsesAndHasTheDocumentedFields() throws {
-        let render = try bramble(["render", "examples/seed-centos7/site.lua", "--out", try Scratch().path + "/out", "--json"])
+        let out = try Scratch()
+        let render = try bramble(["render", "examples/seed-centos7/site.lua", "--out", out.path + "/out", "--json"])
         #expect(render.exit == 0, "\(render.err)")
         let records = try render.out.split(separator: "\n").filter { $0.hasPrefix("{") }.map { try JSON.parse(String($0)) }
         #expect(records.first?["action"]?.stringValue == "start")
