@@ -20,10 +20,10 @@ struct LogCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Which run, step and Lua line last changed PATH (with the diff).", valueName: "PATH"))
     var why: String?
 
-    @Option(help: ArgumentHelp("Treat DIR as '/' (logs in DIR/var/log/bramble).", valueName: "DIR"))
+    @Option(help: ArgumentHelp("Treat DIR as '/' (logs in DIR/var/log/bramble).", valueName: "DIR"), transform: absolutePath)
     var root: String?
 
-    @Option(help: ArgumentHelp("Read this log file instead.", valueName: "FILE"))
+    @Option(help: ArgumentHelp("Read this log file instead.", valueName: "FILE"), transform: absolutePath)
     var log: String?
 
     @Flag(help: "Pass the records through as JSON Lines.")

@@ -16,7 +16,7 @@ struct RenderCommand: ParsableCommand {
             """
     )
     @OptionGroup var playbook: PlaybookArguments
-    @Option(help: ArgumentHelp("Where to write the result (created; an earlier render there is replaced).", valueName: "DIR"))
+    @Option(help: ArgumentHelp("Where to write the result (created; an earlier render there is replaced).", valueName: "DIR"), transform: absolutePath)
     var out: String
     @Option(help: ArgumentHelp("Fixture of the fake head: el7, el9, debian12, or a folder. Default: the site's family.", valueName: "FIXTURE"))
     var fixture: String?

@@ -4,10 +4,10 @@ import LuaKit
 
 /// Options every command that runs Lua shares: where it acts, where it logs, and its limits.
 struct HostOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Treat DIR as '/': every path lands under DIR and can never leave it.", valueName: "DIR"))
+    @Option(help: ArgumentHelp("Treat DIR as '/': every path lands under DIR and can never leave it.", valueName: "DIR"), transform: absolutePath)
     var root: String?
 
-    @Option(help: ArgumentHelp("Audit log file (JSON Lines, appended). Default: ROOT/var/log/bramble/RUN.jsonl.", valueName: "FILE"))
+    @Option(help: ArgumentHelp("Audit log file (JSON Lines, appended). Default: ROOT/var/log/bramble/RUN.jsonl.", valueName: "FILE"), transform: absolutePath)
     var log: String?
 
     @Option(name: .customLong("max-instructions"), help: "Lua instruction budget for the run (0: none).")
@@ -58,3 +58,16 @@ func finish(_ end: RunEnd) throws -> Never {
     }
     throw ExitCode(end.exitCode)
 }
+
+/// Paths on the command line are taken relative to the current folder, as a user expects.
+func absolutePath(_ path: String) throws -> String {
+    guard !path.isEmpty else { throw ValidationError("an empty path was given") }
+    if path.hasPrefix("/") { return path }
+    var buffer = [CChar](repeating: 0, count: 4096)
+    guard getcwd(&buffer, buffer.count) != nil else { throw ValidationError("cannot tell the current folder for '\(path)'") }
+    return LogicalPath.normalize(String(cString: buffer) + "/" + path)
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

@@ -18,10 +18,10 @@ struct UndoCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The run id (see the summary line of that run, or `bramble log`).", valueName: "RUN"))
     var runID: String
 
-    @Option(help: ArgumentHelp("Treat DIR as '/' (as the run did).", valueName: "DIR"))
+    @Option(help: ArgumentHelp("Treat DIR as '/' (as the run did).", valueName: "DIR"), transform: absolutePath)
     var root: String?
 
-    @Option(help: ArgumentHelp("The audit log holding the run. Default: ROOT/var/log/bramble/.", valueName: "FILE"))
+    @Option(help: ArgumentHelp("The audit log holding the run. Default: ROOT/var/log/bramble/.", valueName: "FILE"), transform: absolutePath)
     var log: String?
 
     @Flag(help: "Do it without asking.")

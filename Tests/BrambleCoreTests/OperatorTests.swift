@@ -86,3 +86,28 @@ import Testing
         #expect(!piped.out.contains("\u{1b}["))
     }
 }
+
+@Suite struct InitTests {
+    @Test(arguments: ["el7", "el9", "debian12"])
+    func theStarterValidatesRendersAndPassesItsSpec(family: String) throws {
+        let dir = try Scratch()
+        let site = dir.path + "/mycluster"
+        func bramble(_ args: [String]) throws -> CommandResult {
+            try ProcessRunner.run(CommandSpec(argv: [CLITests.binary] + args, timeout: 120))
+        }
+        let created = try bramble(["init", site, "--family", family, "--json"])
+        #expect(created.exitCode == 0, "\(created.stderrText)")
+        let files = try JSON.parse(created.stdoutText)["created"]
+        #expect(files?.serialized().contains("site.lua") == true)
+        let luarc = dir.read("/mycluster/.luarc.json") ?? ""
+        #expect(luarc.contains(packageRoot + "/stdlib/types") && !luarc.contains("@STDLIB@"))
+        #expect(try bramble(["validate", site + "/site.lua"]).exitCode == 0)
+        #expect(try bramble(["render", site + "/site.lua", "--out", dir.path + "/out"]).exitCode == 0)
+        let spec = try bramble(["test", site])
+        #expect(spec.exitCode == 0, "\(spec.stdoutText)")
+        #expect(spec.stdoutText.contains(" passed, 0 failed"))
+        // never over an existing, non-empty folder
+        #expect(try bramble(["init", site, "--family", family]).exitCode == 2)
+        #expect(try bramble(["init", dir.path + "/x", "--family", "gentoo"]).exitCode == 2)
+    }
+}

@@ -91,9 +91,29 @@ local function load_value(value, what)
   return loaded, source, path
 end
 
+local function folder_of(path)
+  return path:match("^(.*)/[^/]*$") or "."
+end
+
+-- The hooks a run gets, as the CLI finds them: opts.hooks, else the site's `hooks` field (a file
+-- next to the site), else a hooks.lua beside the site file.
+local function hooks_for(opts, site, site_path)
+  local named = type(site) == "table" and site.hooks
+  if type(site) == "table" then site.hooks = nil end
+  if opts.hooks ~= nil then return opts.hooks end
+  if type(named) == "string" and site_path then
+    return named:sub(1, 1) == "/" and named or folder_of(site_path) .. "/" .. named
+  end
+  if site_path and bramble.test.real_exists(folder_of(site_path) .. "/hooks.lua") then
+    return folder_of(site_path) .. "/hooks.lua"
+  end
+  return nil
+end
+
 local function one_run(opts, handle_opts)
   local site, source, site_path = load_value(opts.site, "site")
-  local hooks, hooks_source, hooks_path = load_value(opts.hooks, "hooks")
+  local hooks, hooks_source, hooks_path = load_value(hooks_for(opts, site, site_path), "hooks")
+  handle_opts.site_folder = site_path and folder_of(site_path) or nil
   local playbook = load_value(opts.playbook or "diskless", "playbook")
   local handle = bramble.test.begin(handle_opts)
   local ok, result = pcall(require("bramble.engine").main, {

@@ -161,7 +161,7 @@ public enum Copy: Primitive {
         let destRequested = try args.path("dest")
         let mode = try args.mode()
         let host = session.host
-        let src = try session.guardian.resolveForRead(srcRequested)
+        let src = try session.guardian.resolveForRead(srcRequested, action: name)
         guard let srcInfo = host.info(src) else {
             if let overlay = host as? OverlayHost, overlay.isUnknown(src) {
                 overlay.markUnknown(try session.guardian.resolveForWrite(destRequested, action: name))
@@ -171,9 +171,7 @@ public enum Copy: Primitive {
         }
         let ops = FileOps(session: session, action: name)
         if srcInfo.kind == .file {
-            var outcome = try ops.ensureFile(destRequested, data: try host.read(src), mode: mode ?? srcInfo.mode, uid: nil, gid: nil)
-            outcome.fields.append(("src", .string(srcRequested)))
-            return outcome
+            return try ops.ensureFile(destRequested, data: try host.read(src), mode: mode ?? srcInfo.mode, uid: nil, gid: nil)
         }
         guard srcInfo.kind == .directory else { throw ActionFailure("source '\(srcRequested)' is neither a file nor a directory") }
         let dest = try session.guardian.resolveForWrite(destRequested, action: name)

@@ -174,13 +174,14 @@ public enum Service: Primitive {
         }
         var changes: [String] = []
         var fields: [(String, JSON)] = []
+        var ran: [JSON] = []
         var unknown = false
         if let enabled {
             let probe = try runner.probe(CommandSpec(argv: ["systemctl"] + rootArgs + ["is-enabled", unit], timeout: 60))
             let isEnabled = probe.exitCode == 0 && ["enabled", "alias", "static", "indirect", "generated"].contains(probe.stdoutText.trimmed())
             if isEnabled != enabled {
                 let spec = CommandSpec(argv: ["systemctl"] + rootArgs + [enabled ? "enable" : "disable", unit], timeout: 120)
-                if let result = try runner.run(spec) { try CommandRunner.check(result, spec); fields += CommandRunner.fields(spec, result) }
+                if let result = try runner.run(spec) { try CommandRunner.check(result, spec); ran.append(.object([("argv", .array(spec.argv.map { .string($0) }))] + CommandRunner.fields(spec, result))) }
                 changes.append(enabled ? "enable" : "disable")
             }
         }
@@ -198,11 +199,12 @@ public enum Service: Primitive {
                 }
                 if let verb {
                     let spec = CommandSpec(argv: ["systemctl", verb, unit], timeout: 300)
-                    if let result = try runner.run(spec) { try CommandRunner.check(result, spec); fields += CommandRunner.fields(spec, result) } else if !session.isPlan { unknown = true }
+                    if let result = try runner.run(spec) { try CommandRunner.check(result, spec); ran.append(.object([("argv", .array(spec.argv.map { .string($0) }))] + CommandRunner.fields(spec, result))) } else if !session.isPlan { unknown = true }
                     changes.append(verb)
                 }
             }
         }
+        if !ran.isEmpty { fields.append(("commands", .array(ran))) }
         if changes.isEmpty { return ActionOutcome(.ok, fields: fields) }
         fields.append(("changes", .array(changes.map { .string($0) })))
         return ActionOutcome(unknown ? .unknown : .changed, fields: fields, diff: "systemctl \(rootArgs.joined(separator: " ")) \(changes.joined(separator: ", ")) \(unit)\n")
@@ -309,7 +311,7 @@ public enum Sync: Primitive {
     }
 
     public static func perform(_ args: Arguments, in session: Session) throws -> ActionOutcome {
-        let src = try session.guardian.resolveForRead(try args.path("src"))
+        let src = try session.guardian.resolveForRead(try args.path("src"), action: name)
         let destRequested = try args.path("dest")
         let dest = try session.guardian.resolveForWrite(destRequested, action: name)
         let host = session.host

@@ -30,12 +30,13 @@ public final class AuditLog {
 
     deinit { if fd >= 0 { close(fd) } }
 
-    static func makeParents(_ dir: String) throws {
+    /// Makes `dir` and its missing parents (0750 by default: logs are not for everyone).
+    static func makeParents(_ dir: String, mode: mode_t = 0o750) throws {
         if dir == "/" || dir.isEmpty { return }
         var st = stat()
         if stat(dir, &st) == 0 { return }
-        try makeParents(LogicalPath.parent(dir))
-        if mkdir(dir, 0o750) != 0 && errno != EEXIST { throw HostError(.io, dir, "cannot create: \(errnoText())") }
+        try makeParents(LogicalPath.parent(dir), mode: mode)
+        if mkdir(dir, mode) != 0 && errno != EEXIST { throw HostError(.io, dir, "cannot create: \(errnoText())") }
     }
 
     /// A new run id: UTC time plus a random suffix, sortable by time.

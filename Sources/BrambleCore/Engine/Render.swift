@@ -39,7 +39,7 @@ public struct RenderWriter {
                 try local.remove(folder)
             }
         }
-        try AuditLog.makeParents(folder + "/x")
+        try AuditLog.makeParents(folder, mode: 0o755)
         try local.write(folder + "/" + RenderWriter.marker, Array("written by bramble render\n".utf8), mode: 0o644, uid: nil, gid: nil)
     }
 

@@ -32,7 +32,9 @@ public enum StdlibLocator {
     public static func find(executable: String = CommandLine.arguments.first ?? "") -> String {
         let local = LocalHost()
         if let env = getenv("BRAMBLE_STDLIB").map({ String(cString: $0) }), !env.isEmpty { return env }
-        var dir = LogicalPath.parent(realPath(executable))
+        // /proc/self/exe: the binary itself, also when it was called through a symlink on PATH
+        let binary = realPath("/proc/self/exe") != "/proc/self/exe" ? realPath("/proc/self/exe") : realPath(executable)
+        var dir = LogicalPath.parent(binary)
         for _ in 0..<6 {
             let candidate = LogicalPath.join(dir, "stdlib")
             if local.info(candidate + "/bramble")?.kind == .directory || local.info(candidate)?.kind == .directory && dir != "/" {
@@ -120,7 +122,8 @@ public final class ScriptRunner {
             return .success(try state.call(arguments: arguments))
         } catch let error as LuaError {
             switch error {
-            case .limit(_, let message, let traceback): return .failure(.limit(message + "\n" + traceback))
+            case .limit(_, let message, let traceback):
+                return .failure(.limit(traceback.hasPrefix(message) || traceback.isEmpty ? (traceback.isEmpty ? message : traceback) : message + "\n" + traceback))
             case .syntax(let message): return .failure(.badInput(message))
             case .runtime(let message, let traceback):
                 if session.isDenial(message) { return .failure(.denied(traceback)) }

@@ -101,7 +101,7 @@ public final class Session {
         }
         do {
             let outcome = try body()
-            var fields = common(action, outcome.status, origin) + subject + outcome.fields
+            var fields = Session.unique(common(action, outcome.status, origin) + subject + outcome.fields)
             fields.append(("ms", elapsed()))
             let record = audit.record(fields)
             count(outcome.status)
@@ -133,6 +133,12 @@ public final class Session {
             onAction?(record)
             throw LuaRaise("\(action): \(error)")
         }
+    }
+
+    /// The fields without a repeated key (the first one stays): each key appears once in a record.
+    static func unique(_ fields: [(String, JSON)]) -> [(String, JSON)] {
+        var seen = Set<String>()
+        return fields.filter { seen.insert($0.0).inserted }
     }
 
     /// Whether an error message that ended a script came from an uncaught refusal.

@@ -25,7 +25,7 @@ public struct SiteScaffold {
                 throw Failure(description: "\(dir) exists and is not an empty folder; choose a new one")
             }
         } else {
-            do { try AuditLog.makeParents(absolute + "/x") } catch { throw Failure(description: "\(dir): \(error)") }
+            do { try AuditLog.makeParents(absolute, mode: 0o755) } catch { throw Failure(description: "\(dir): \(error)") }
         }
         var files: [String: [UInt8]] = [:]
         for layer in ["common", family] {

@@ -126,13 +126,21 @@ public final class SpecRunner {
                     stack.pushString(path)
                     return 3
                 },
+                // whether a file exists on the real machine (a hooks.lua beside a site, say)
+                "real_exists": { [unowned self] stack in
+                    let path = self.resolve(try stack.stringArgument(1, function: "bramble.test.real_exists", name: "path"))
+                    stack.push(.boolean(LocalHost().info(path.hasPrefix("/") ? path : currentDirectory() + "/" + path) != nil))
+                    return 1
+                },
                 "begin": { [unowned self] stack in
                     let opts = try stack.tableArgument(1, function: "bramble.test.begin")
                     let host: FakeHost
                     if let reuse = opts["reuse"].integerValue, reuse >= 1, Int(reuse) <= self.hosts.count {
                         host = self.hosts[Int(reuse) - 1]
                     } else {
-                        host = try FixtureLoader.load(opts["fixture"].stringValue ?? "el7", stdlib: self.stdlib)
+                        let fixture = opts["fixture"].stringValue ?? "el7"
+                        // a fixture folder is named from the spec's folder, like sites and hooks
+                        host = try FixtureLoader.load(fixture.contains("/") ? self.resolve(fixture) : fixture, stdlib: self.stdlib)
                     }
                     for (path, content) in opts["files"].tableValue?.fields ?? [:] {
                         host.fs.ensureDirectory(LogicalPath.parent(path))
@@ -145,7 +153,9 @@ public final class SpecRunner {
                     }
                     let session = Session(host: host, policy: .closed, audit: try AuditLog(runID: "spec-\(self.hosts.count + 1)", path: nil), mayDeclarePolicy: true)
                     session.output = self.output
-                    session.templateFolders = [self.folder, self.stdlib + "/templates"]
+                    // templates of the site's own folder override the bundled ones, as for the CLI
+                    let siteFolder = opts["site_folder"].stringValue.map { self.resolve($0) }
+                    session.templateFolders = (siteFolder.map { [$0] } ?? []) + [self.folder, self.stdlib + "/templates"]
                     self.saved.append(box.session)
                     box.session = session
                     if opts["reuse"].isNil { self.hosts.append(host) }

@@ -3,7 +3,7 @@
 /// Refuses (unless forced) when a file was changed again since that run, and names it.
 public struct Undo {
     public struct Step: Equatable {
-        public enum Kind: String { case restore, remove, mode, recreate, conflict, cannotUndo = "cannot-undo" }
+        public enum Kind: String { case restore, remove, removeIfEmpty = "remove-if-empty", mode, recreate, conflict, cannotUndo = "cannot-undo" }
         public let kind: Kind
         public let path: String
         public let detail: String
@@ -41,7 +41,8 @@ public struct Undo {
     private func stepsFor(_ record: JSON) -> [Step] {
         let action = record["action"]?.stringValue ?? ""
         guard let path = target(record) else {
-            return [Step(kind: .cannotUndo, path: (record["argv"].map { $0.serialized() }) ?? "?", detail: "\(action) ran a command; its effects are not undone")]
+            let what = record["unit"]?.stringValue.map { "unit " + $0 } ?? record["argv"].map { $0.serialized() } ?? record["packages"].map { $0.serialized() } ?? "?"
+            return [Step(kind: .cannotUndo, path: what, detail: "\(action) ran a command; its effects are not undone")]
         }
         switch action {
         case "write_file", "template", "line_in_file", "exportfs", "dracut":
@@ -73,7 +74,12 @@ public struct Undo {
         }
         switch record["before"] {
         case .null?:
-            return [Step(kind: .remove, path: path, detail: "created by the run")]
+            // and the folders the write made for it, newest first, when nothing else came into them
+            var steps = [Step(kind: .remove, path: path, detail: "created by the run")]
+            if case .array(let dirs)? = record["created_dirs"] {
+                steps += dirs.reversed().compactMap { $0.stringValue }.map { Step(kind: .removeIfEmpty, path: $0, detail: "folder made for it") }
+            }
+            return steps
         case .string(let hash)?:
             if hash == after, let mode = record["mode_before"]?.stringValue { return [Step(kind: .mode, path: path, detail: mode)] }
             return [Step(kind: .restore, path: path, detail: hash + " " + (record["mode_before"]?.stringValue ?? "644"))]
@@ -120,6 +126,9 @@ public struct Undo {
             switch step.kind {
             case .remove:
                 if host.info(step.path) != nil { try host.remove(step.path) }
+            case .removeIfEmpty:
+                guard host.info(step.path)?.kind == .directory, try host.list(step.path).isEmpty else { continue }
+                try host.remove(step.path)
             case .restore:
                 let parts = step.detail.split(separator: " ")
                 let data = try backups.content(of: String(parts[0]), on: host)
