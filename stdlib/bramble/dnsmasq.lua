@@ -31,14 +31,24 @@ end
 function M.configure(ctx)
   bramble.directory{ path = ctx.paths.tftp_root, mode = "0755" }
   bramble.directory{ path = "/etc/dnsmasq.d", mode = "0755" }
-  ctx.changed(bramble.template{
+  local conf = bramble.template{
     path = M.conf_path(ctx.site),
     template = "dnsmasq.conf.mustache",
     values = ctx.values_with(M.values(ctx)),
     mode = "0644",
     validate = { "dnsmasq", "--test", "-C", "%s" },
-  }, "restart-dnsmasq")
-  bramble.service{ name = ctx.family.services.dnsmasq, enabled = true, state = "started" }
+  }
+  local service = bramble.service{ name = ctx.family.services.dnsmasq, enabled = true, state = "started" }
+  -- a dnsmasq this step has just started already reads the new file: no restart at the end
+  if conf.status ~= "ok" and not M.started(service) then ctx.notify("restart-dnsmasq") end
+end
+
+-- Whether a service call started the service (its result lists the systemctl verbs it ran).
+function M.started(result)
+  for _, verb in ipairs(result.changes or {}) do
+    if verb == "start" then return true end
+  end
+  return false
 end
 
 function M.restart(ctx)

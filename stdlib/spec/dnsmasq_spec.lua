@@ -56,4 +56,20 @@ describe("dnsmasq", function()
     local r = bramble.test.apply{ site = helpers.site("el7"), fixture = "el7", only = { "packages", "dnsmasq" }, twice = true }
     expect(r.second.changed).to_be(0)
   end)
+
+  it("restarts a running dnsmasq once, at the end, when its file changed", function()
+    local r = bramble.test.apply{ site = helpers.site("el7"), fixture = "el7", only = { "packages", "dnsmasq" },
+                                  commands = { ["systemctl is-active dnsmasq"] = { exit = 0, stdout = "active\n" } } }
+    local restarts = 0
+    for _, command in ipairs(r:commands()) do
+      if command.argv[1] == "systemctl" and command.argv[2] == "restart" then restarts = restarts + 1 end
+    end
+    expect(restarts).to_be(1)
+  end)
+
+  it("does not restart the dnsmasq it has just started", function()
+    local r = bramble.test.apply{ site = helpers.site("el7"), fixture = "el7", only = { "packages", "dnsmasq" } }
+    expect(r:ran({ "systemctl", "start", "dnsmasq" })).to_be(true)
+    expect(r:ran({ "systemctl", "restart", "dnsmasq" })).to_be(false)
+  end)
 end)

@@ -205,9 +205,11 @@ public enum Service: Primitive {
             }
         }
         if !ran.isEmpty { fields.append(("commands", .array(ran))) }
-        if changes.isEmpty { return ActionOutcome(.ok, fields: fields) }
+        if changes.isEmpty { return ActionOutcome(.ok, fields: fields, luaFields: ["changes": .list([])]) }
         fields.append(("changes", .array(changes.map { .string($0) })))
-        return ActionOutcome(unknown ? .unknown : .changed, fields: fields, diff: "systemctl \(rootArgs.joined(separator: " ")) \(changes.joined(separator: ", ")) \(unit)\n")
+        // the verbs reach Lua too: a playbook need not restart what this call has just started
+        return ActionOutcome(unknown ? .unknown : .changed, fields: fields, diff: "systemctl \(rootArgs.joined(separator: " ")) \(changes.joined(separator: ", ")) \(unit)\n",
+                             luaFields: ["changes": .list(changes.map { .string($0) })])
     }
 }
 
