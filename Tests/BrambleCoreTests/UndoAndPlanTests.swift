@@ -16,6 +16,7 @@ import Testing
             bramble.remove{path='/etc/gone.conf'}
             bramble.directory{path='/srv/d/e'}
             bramble.symlink{path='/srv/link', target='/etc/app.conf'}
+            bramble.copy{src='/srv/d', dest='/srv/nodes/n1/var'}
             """, host: host, policy: Self.policy)
         #expect(run.end == .success)
         let undo = Undo(host: host)
@@ -29,6 +30,7 @@ import Testing
         #expect(!dir.exists("/srv/new/file"))
         #expect(!dir.exists("/srv/d"))
         #expect(!dir.exists("/srv/link"))
+        #expect(!dir.exists("/srv/nodes"))
     }
 
     @Test func undoRefusesAFileChangedSinceTheRun() throws {

@@ -22,10 +22,8 @@ function M.var_dirs(ctx)
   end
   for _, node in ipairs(site.nodes) do
     local dest = M.var_dir(site, node.name)
-    if not bramble.exists(dest) then
-      bramble.directory{ path = path.join(ctx.paths.node_dirs, node.name), mode = "0755" }
-      bramble.copy{ src = source, dest = dest }
-    end
+    -- copy makes NODE_DIRS/NAME (0755) on the way: one action per node, for thousands of nodes
+    if not bramble.exists(dest) then bramble.copy{ src = source, dest = dest } end
   end
 end
 

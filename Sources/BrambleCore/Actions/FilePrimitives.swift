@@ -205,7 +205,8 @@ struct TreeCopy {
         switch info.kind {
         case .directory:
             if existing == nil {
-                if host.info(LogicalPath.parent(dest)) == nil { _ = try ops.ensureParents(dest) }
+                // folders made on the way are the run's too (undo removes them)
+                if host.info(LogicalPath.parent(dest)) == nil { created += try ops.ensureParents(dest) }
                 try host.makeDirectory(dest, mode: info.mode)
                 created.append(dest)
                 changedCount += 1
