@@ -11,6 +11,9 @@
 --   selinux_configs    SELinux config files, the real file first; false: no SELinux on this family
 --   syslinux           BIOS boot loader files copied next to the boot file (optional = may be absent)
 --   uefi               UEFI loader: default boot file, packages, files, menu kind ("syslinux" or "grub")
+--   dracut             how the nodes' NFS-root initramfs is built: dracut modules to add (or the exact list,
+--                      modules) and omit, drivers to add (the nodes' NICs, which the head's hardware does not
+--                      show), compression (default: dracut's own choice)
 --   image              node image defaults for the installroot method: manager, programs, packages, release
 --   network_cleanup    the head's network config that must not reach the nodes: files to remove (shell globs
 --                      in a folder, also kept out of an rsync'd image) and files to write instead
@@ -44,6 +47,7 @@ FAMILIES.el7 = {
     files = { { src = "/boot/efi/EFI/centos/shimx64.efi" }, { src = "/boot/efi/EFI/centos/grubx64.efi" } },
     menu = "grub", linux = "linuxefi", initrd = "initrdefi",
   },
+  dracut = { add = { "nfs" } },
   image = { manager = "yum", programs = { "yum", "rpm" }, release = "/",
             packages = { "@Base", "kernel", "dracut-network", "nfs-utils" } },
   network_cleanup = { remove = { IFCFG }, write = {} },
@@ -68,6 +72,7 @@ FAMILIES.el9 = {
     files = { { src = "/boot/efi/EFI/rocky/shimx64.efi" }, { src = "/boot/efi/EFI/rocky/grubx64.efi" } },
     menu = "grub", linux = "linux", initrd = "initrd",
   },
+  dracut = { add = { "nfs" } },
   image = { manager = "dnf", programs = { "dnf", "rpm" }, release = "9",
             packages = { "@core", "kernel", "dracut-network", "nfs-utils" } },
   network_cleanup = {
@@ -81,7 +86,9 @@ FAMILIES.debian12 = {
   title = "Debian 12 (bookworm)",
   manager = "apt",
   programs = { "apt-get", "dpkg-query" },
-  packages = { "dnsmasq", "pxelinux", "syslinux-common", "dracut-core", "dracut-network" },
+  -- nfs-common: dracut's nfs module copies mount.nfs, rpcbind and rpc.statd from the head;
+  -- zstd compresses the initramfs
+  packages = { "dnsmasq", "pxelinux", "syslinux-common", "dracut-core", "dracut-network", "nfs-common", "zstd" },
   nfs = {
     kernel = { unit = "nfs-kernel-server", packages = { "nfs-kernel-server" } },
     ganesha = { unit = "nfs-ganesha", packages = { "nfs-ganesha", "nfs-ganesha-vfs" } },
@@ -97,6 +104,15 @@ FAMILIES.debian12 = {
     packages = { "syslinux-efi" },
     files = { { src = "/usr/lib/SYSLINUX.EFI/efi64/syslinux.efi" }, { src = "/usr/lib/syslinux/modules/efi64/ldlinux.e64" } },
     menu = "syslinux",
+  },
+  -- An NFS root needs no storage, LVM or systemd in its initramfs: an exact module list keeps the head's
+  -- own tools out of it (Debian's dracut-core would add its systemd). network-legacy brings up the NIC
+  -- with dhclient for ip=dhcp and pulls in every network driver; virtio's PCI transport is not one.
+  -- zstd, as Debian's own initramfs: twice as fast to build as gzip, and smaller to send over TFTP.
+  dracut = {
+    modules = { "base", "udev-rules", "network-legacy", "nfs", "shutdown" },
+    drivers = { "virtio_pci" },
+    compress = "zstd",
   },
   -- debootstrap's minbase has no init, udev or kernel: a bootable node needs them named
   image = { manager = "debootstrap", programs = { "debootstrap" }, release = "bookworm",

@@ -26,6 +26,8 @@ local function install(ctx)
     manager = family.image.manager,
     root = ctx.paths.nfs_root,
     release = image.release,
+    -- only debootstrap takes a mirror (validation refuses it for the other managers)
+    mirror = image.mirror or nil,
     extra_args = #image.extra_args > 0 and image.extra_args or nil,
   }
 end

@@ -68,10 +68,15 @@ function M.boot_files(ctx)
   bramble.directory{ path = tftp, mode = "0755" }
   bramble.copy{ src = path.join(kernel.boot_dir, names.kernel), dest = path.join(tftp, names.kernel), mode = "0644" }
   -- not host-only: the initramfs must carry the drivers of every node's NIC, not the head's
+  local options = ctx.family.dracut
   bramble.dracut{
     output = path.join(tftp, names.initrd),
     kver = kernel.version,
-    add = { "nfs" },
+    add = options.add,
+    modules = options.modules,
+    omit = options.omit,
+    drivers = options.drivers,
+    compress = options.compress,
     hostonly = false,
     kmoddir = kernel.kmoddir,
   }

@@ -26,6 +26,8 @@
 --     method          "installroot" (package manager into nfs_root) | "rsync" (copy of the head) "installroot"
 --     packages        installroot packages              family's (el7: @Base kernel dracut-network nfs-utils)
 --     release         yum/dnf --releasever, or the debootstrap suite   family's (el7 "/", el9 "9", debian12 "bookworm")
+--     mirror          debootstrap's mirror URL (http, https, ftp or file), e.g. the one apt already uses;
+--                     false: debootstrap's default. Only for the debootstrap families (debian12)  false
 --     excludes        rsync excludes; the cluster's own folders are always excluded as well
 --                     {"/proc/*", "/sys/*", "/dev/*", "/run/*", "/tmp/*", "/media/*", "/lost+found"}
 --     kernel          kernel version the nodes boot; false: the newest in the image, else the head's   false
@@ -80,6 +82,7 @@ local SCHEMA = { type = "record", fields = {
     method = { type = "string", default = "installroot", one_of = { "installroot", "rsync" } },
     packages = { type = "list", default = function(f) return f.image.packages end },
     release = { type = "string", default = function(f) return f.image.release end },
+    mirror = { type = "string", default = false },
     excludes = { type = "list", default = { "/proc/*", "/sys/*", "/dev/*", "/run/*", "/tmp/*", "/media/*", "/lost+found" } },
     kernel = { type = "string", default = false },
     extra_args = { type = "list", default = {} },
@@ -467,6 +470,20 @@ local function check_paths(self, site)
   if p.boot_file then clean_relative(self, { "paths", "boot_file" }, p.boot_file) end
 end
 
+-- a URL debootstrap can fetch from, for a family whose image is made by debootstrap
+local function check_mirror(self, image)
+  local scheme = image.mirror:match("^(%a+)://[^%s\"'`$;\\]+$")
+  if not (scheme == "http" or scheme == "https" or scheme == "ftp" or scheme == "file") then
+    self:problem({ "image", "mirror" }, "image.mirror '" .. image.mirror
+      .. "' is not a mirror URL like http://deb.debian.org/debian (http, https, ftp or file)")
+  elseif self.family and self.family.image.manager ~= "debootstrap" then
+    self:problem({ "image", "mirror" }, "image.mirror is only used by debootstrap (family debian12);"
+      .. " " .. self.family.image.manager .. " takes its mirrors from the repository files")
+  elseif image.method ~= "installroot" then
+    self:problem({ "image", "mirror" }, "image.mirror is only used by the installroot method, not " .. image.method)
+  end
+end
+
 local function check_misc(self, site)
   if site.name and not site.name:match("^%w[%w%._%-]*$") then
     self:problem({ "name" }, "name '" .. site.name .. "' must be letters, digits, '.', '_' or '-' (it names files)")
@@ -476,6 +493,7 @@ local function check_misc(self, site)
     self:problem({ "image", "kernel" }, "image.kernel '" .. image.kernel
       .. "' is not a kernel version like 3.10.0-1160.el7.x86_64")
   end
+  if image and image.mirror then check_mirror(self, image) end
   if image and image.packages and #image.packages == 0 and image.method == "installroot" then
     self:problem({ "image", "packages" }, "image.packages is empty: the installroot method needs packages to install")
   end

@@ -25,6 +25,36 @@ describe("image by installroot", function()
     expect(r:exists("/nfs/etc/hostname")).to_be(false)
   end)
 
+  it("gives debootstrap the site's mirror, after the suite and the target", function()
+    local site = helpers.site("debian12")
+    site.image = { mirror = "http://mirror.example/debian/" }
+    local r = bramble.test.apply{ site = site, fixture = "debian12", only = { "image" } }
+    expect(r.ok).to_be(true)
+    expect(helpers.ran_with(r, "debootstrap", "bookworm /nfs http://mirror.example/debian/")).to_be(true)
+  end)
+
+  it("leaves debootstrap its default mirror when the site names none", function()
+    local r = bramble.test.apply{ site = helpers.site("debian12"), fixture = "debian12", only = { "image" } }
+    expect(helpers.ran_with(r, "debootstrap", "http")).to_be(false)
+  end)
+
+  it("refuses a mirror that is not a URL, and a mirror for a family without debootstrap", function()
+    local site = helpers.site("debian12")
+    site.image = { mirror = "deb.debian.org/debian --foreign" }
+    local r = bramble.test.apply{ site = site, fixture = "debian12" }
+    expect(r.ok).to_be(false)
+    expect(helpers.problem(r, "image.mirror").message).to_contain("is not a mirror URL")
+    local el7 = helpers.site("el7")
+    el7.image = { mirror = "http://mirror.example/centos/" }
+    r = bramble.test.apply{ site = el7, fixture = "el7" }
+    expect(r.ok).to_be(false)
+    expect(helpers.problem(r, "image.mirror").message).to_contain("only used by debootstrap")
+    local rsync = helpers.site("debian12")
+    rsync.image = { method = "rsync", mirror = "http://mirror.example/debian/" }
+    r = bramble.test.apply{ site = rsync, fixture = "debian12" }
+    expect(helpers.problem(r, "image.mirror").message).to_contain("only used by the installroot method")
+  end)
+
   it("changes nothing the second time", function()
     local r = bramble.test.apply{ site = helpers.site("el7"), fixture = "el7", only = { "image" }, twice = true }
     expect(r.second.changed).to_be(0)

@@ -35,4 +35,26 @@ describe("nfs with Ganesha", function()
     expect(conf).to_contain("Access_Type = RW;")
     expect(r:file("/etc/exports") or "").never.to_contain("/nfs")
   end)
+
+  it("sends owners as numbers, as the kernel server does (a node would hang asking its id mapper)", function()
+    local site = helpers.site("debian12")
+    site.nfs = { backend = "ganesha" }
+    local r = bramble.test.apply{ site = site, fixture = "debian12", only = { "nfs" } }
+    expect(r:file("/etc/ganesha/ganesha.conf")).to_contain("Only_Numeric_Owners = true;")
+  end)
+
+  it("exports the same folders to the same clients as the kernel server, from the same site", function()
+    local kernel = bramble.test.apply{ site = helpers.site("debian12"), fixture = "debian12", only = { "nfs" } }
+    local site = helpers.site("debian12")
+    site.nfs = { backend = "ganesha" }
+    local ganesha = bramble.test.apply{ site = site, fixture = "debian12", only = { "nfs" } }
+    local conf = ganesha:file("/etc/ganesha/ganesha.conf")
+    local count = 0
+    for path, clients in kernel:file("/etc/exports"):gmatch("\n(/%S+)%s+([%d./]+)%(") do
+      expect(conf).to_contain('Path = "' .. path .. '";')
+      expect(conf).to_contain("Clients = " .. clients .. ";")
+      count = count + 1
+    end
+    expect(count).to_be(3)
+  end)
 end)

@@ -28,6 +28,14 @@ describe("boot-files", function()
     expect(helpers.ran_with(r, "dracut", "6.1.0-28-amd64")).to_be(true)
   end)
 
+  it("builds Debian's initramfs from an exact module list: shell init, dhclient, NFS; zstd", function()
+    local r = boot(helpers.site("debian12"), "debian12", { "image" })
+    expect(helpers.ran_with(r, "dracut", "--modules", "base udev-rules network-legacy nfs shutdown")).to_be(true)
+    expect(helpers.ran_with(r, "dracut", "--add-drivers", "virtio_pci", "--compress", "zstd")).to_be(true)
+    expect(helpers.ran_with(r, "dracut", "systemd")).to_be(false)
+    expect(helpers.ran_with(r, "dracut", "--kmoddir", "/nfs/lib/modules/6.1.0-28-amd64")).to_be(true)
+  end)
+
   it("fails clearly for a kernel that is not there", function()
     local site = helpers.site("el7")
     site.image = { kernel = "9.9.9-1.el7.x86_64" }

@@ -353,7 +353,8 @@ function bramble.declare_policy(policy) end
 ---@field selinux_configs string[]|false the real file first; false: no SELinux
 ---@field syslinux {src: string, optional: boolean?}[] BIOS loader files copied beside the boot file
 ---@field uefi bramble.FamilyUefi
----@field dracut {add: string[]?, modules: string[]?, omit: string[]?, drivers: string[]?} how the nodes' initramfs is built
+---how the nodes' initramfs is built
+---@field dracut {add: string[]?, modules: string[]?, omit: string[]?, drivers: string[]?, compress: string?}
 ---@field image {manager: string, programs: string[], release: string, packages: string[]}
 ---@field network_cleanup {remove: {dir: string, globs: string[]}[], write: {path: string, content: string}[]}
 ---@field rc_local {path: string, service: string, unit: string|false}
