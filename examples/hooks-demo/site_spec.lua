@@ -12,7 +12,7 @@ describe("hooks-demo", function()
     local menu = r:file(MENUS .. "default")
     expect(menu).to_contain("SAY Lab cluster lab: diskless boot\n")
     expect(menu).to_contain("LABEL rescue")
-    expect(menu).to_contain("APPEND root=nfs:10.20.0.1:/nfs rw ip=dhcp\n")
+    expect(menu).to_contain("APPEND root=nfs:10.20.0.1:/nfs:defaults,rsize=32768,wsize=32768,intr rw ip=dhcp\n")
   end)
 
   it("gives lab2 a menu of its own with its kernel arguments (after hook)", function()

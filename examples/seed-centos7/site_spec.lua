@@ -28,7 +28,7 @@ describe("seed-centos7", function()
     expect(r:exists("/srv/tftp/vmlinuz-3.10.0-1160.el7.x86_64")).to_be(true)
     expect(r:mode("/srv/tftp/initramfs-3.10.0-1160.el7.x86_64.img")).to_be("0644")
     expect(r:exists("/srv/tftp/pxelinux/pxelinux.0")).to_be(true)
-    expect(r:file("/srv/tftp/pxelinux/pxelinux.cfg/default")).to_contain("APPEND root=nfs:172.25.2.101:/nfs rw ip=dhcp")
+    expect(r:file("/srv/tftp/pxelinux/pxelinux.cfg/default")).to_contain("APPEND root=nfs:172.25.2.101:/nfs:defaults,rsize=32768,wsize=32768,intr rw ip=dhcp")
   end)
 
   it("gives each node its /var under /client_nodes and mounts it from rc.local", function()

@@ -88,7 +88,9 @@ function M.menu_values(ctx, kernel)
   if not kernel then return nil end
   local site = ctx.site
   local names = M.boot_names(kernel.version)
-  local append = "root=nfs:" .. site.head.ip .. ":" .. site.paths.nfs_root .. " rw ip=dhcp"
+  -- the root's mount options go on the kernel line: the initramfs mounts /, and systemd's remount of /
+  -- with the fstab's options (rsize, wsize) fails unless / was mounted with them in the first place
+  local append = "root=nfs:" .. site.head.ip .. ":" .. site.paths.nfs_root .. ":" .. site.nfs.mount_options .. " rw ip=dhcp"
   if site.pxe.kernel_args ~= "" then append = append .. " " .. site.pxe.kernel_args end
   return { label = site.name, kernel = names.kernel, initrd = names.initrd, append = append,
            kernel_args = site.pxe.kernel_args }
