@@ -43,7 +43,8 @@ describe("debian12", function()
     expect(ran_with(r, "dracut", "network-legacy nfs", "--compress", "zstd")).to_be(true)
     expect(r:exists("/srv/tftp/pxelinux/ldlinux.c32")).to_be(true)
     local menu = r:file("/srv/tftp/pxelinux/pxelinux.cfg/default")
-    expect(menu).to_contain("APPEND root=nfs:10.77.0.1:/srv/nfs:defaults,rsize=32768,wsize=32768,intr rw ip=dhcp console=ttyS0,115200")
+    expect(menu).to_contain("APPEND root=nfs:10.77.0.1:/srv/nfs:" .. "defaults,rsize=32768,wsize=32768,intr"
+      .. " rw ip=dhcp console=ttyS0,115200")
   end)
 
   it("mounts node1's own /var at boot", function()

@@ -26,7 +26,8 @@ describe("rocky9", function()
 
   it("boots with a serial console and the image under /srv/diskless/root", function()
     local menu = r:file("/var/lib/tftpboot/pxelinux/pxelinux.cfg/default")
-    expect(menu).to_contain("root=nfs:192.168.50.1:/srv/diskless/root:defaults,rsize=32768,wsize=32768,intr rw ip=dhcp console=tty0 console=ttyS0,115200n8")
+    expect(menu).to_contain("root=nfs:192.168.50.1:/srv/diskless/root:" .. "defaults,rsize=32768,wsize=32768,intr"
+      .. " rw ip=dhcp console=tty0 console=ttyS0,115200n8")
     expect(r:exists("/srv/diskless/nodes/c08/var")).to_be(true)
     expect(r:file("/srv/diskless/root/etc/rc.d/rc.local")).to_contain("mkfs.xfs /dev/nvme0n1")
   end)
