@@ -100,8 +100,8 @@ struct PlanCommand: ParsableCommand {
         commandName: "plan",
         abstract: "Show what apply would do here: every step, every file with a diff, every command. Changes nothing.",
         discussion: """
-            The plan is apply run on an overlay of this machine: it reads the real files, writes into memory, and
-            runs no command that changes anything (read-only probes such as `systemctl is-enabled` do run).
+            The plan is apply run on an overlay of this machine: it reads the real files, writes into memory, and \
+            runs no command that changes anything (read-only probes such as `systemctl is-enabled` do run). \
             A command whose effect cannot be predicted is reported `unknown`.
 
             Example:

@@ -6,9 +6,9 @@ struct RenderCommand: ParsableCommand {
         commandName: "render",
         abstract: "Run the playbook on a fake head node and write every file it made to a folder for review.",
         discussion: """
-            Nothing on this machine changes but the output folder: the fake host starts from the fixture of the
-            site's family (or --fixture) and answers commands with built-in fakes of dracut, yum/dnf,
-            debootstrap, rsync, exportfs and systemctl. DIR gets the files, folders and links the run made or
+            Nothing on this machine changes but the output folder: the fake host starts from the fixture of the \
+            site's family (or --fixture) and answers commands with built-in fakes of dracut, yum/dnf, \
+            debootstrap, rsync, exportfs and systemctl. DIR gets the files, folders and links the run made or \
             changed, commands.log (every command, in order) and audit.jsonl.
 
             Example:

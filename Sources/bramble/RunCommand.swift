@@ -7,8 +7,8 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run any Lua script in the sandbox, with the bramble API.",
         discussion: """
-            The policy is closed by default: the script may write nothing and run nothing until the
-            operator opens it with --allow-write, --allow-run and --allow-chroot. A script can never
+            The policy is closed by default: the script may write nothing and run nothing until the \
+            operator opens it with --allow-write, --allow-run and --allow-chroot. A script can never \
             widen its own policy.
 
             Example:

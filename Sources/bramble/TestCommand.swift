@@ -6,8 +6,8 @@ struct TestCommand: ParsableCommand {
         commandName: "test",
         abstract: "Run Lua spec files (*_spec.lua) against fake head nodes; ends with 'N passed, N failed'.",
         discussion: """
-            A spec uses describe/it/expect and bramble.test.apply{site = "site.lua", fixture = "el7"} to run the
-            playbook on a fake host, then looks at r:file(path), r:mode(path), r:commands(), r.summary …
+            A spec uses describe/it/expect and bramble.test.apply{site = "site.lua", fixture = "el7"} to run the \
+            playbook on a fake host, then looks at r:file(path), r:mode(path), r:commands(), r.summary … \
             (docs/testing.md). Folders are searched for *_spec.lua files.
 
             Example:

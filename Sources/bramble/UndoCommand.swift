@@ -6,8 +6,8 @@ struct UndoCommand: ParsableCommand {
         commandName: "undo",
         abstract: "Put back every file that a run changed, from its backups.",
         discussion: """
-            Files the run wrote get their previous content and mode back; files and folders it created are
-            removed; files it removed come back. Commands it ran are listed but cannot be undone.
+            Files the run wrote get their previous content and mode back; files and folders it created are \
+            removed; files it removed come back. Commands it ran are listed but cannot be undone. \
             A file changed again since that run is a conflict: undo refuses and names it, unless --force.
 
             Example:
