@@ -111,24 +111,7 @@ public final class LuaState {
     @discardableResult
     public func call(arguments: Int32 = 0, results: Int32 = LUA_MULTRET) throws -> [LuaValue] {
         let base = lua_gettop(L) - arguments - 1
-        let status = bl_pcall_traceback(L, arguments, results)
-        if status != LUA_OK {
-            let error = stack.value(at: -1)
-            let message = stack.errorText(at: -1)
-            bl_pop(L, 1)
-            lua_getfield(L, bl_registryindex(), "bramble.traceback")
-            let traceback = stack.string(at: -1) ?? message
-            bl_pop(L, 1)
-            lua_pushnil(L)
-            lua_setfield(L, bl_registryindex(), "bramble.traceback")
-            if let kind = limitHit {
-                if limits.pointee.fatal == 0 { limits.pointee.fatal = Int32(BL_FATAL_MEMORY.rawValue) }
-                let limitMessage = String(cString: bl_fatal_message(limits))
-                throw LuaError.limit(kind, message: message.contains("limit reached") ? message : limitMessage, traceback: traceback)
-            }
-            _ = error
-            throw LuaError.runtime(message: message, traceback: traceback)
-        }
+        try callKeepingResults(arguments: arguments, results: results)
         let top = lua_gettop(L)
         var values: [LuaValue] = []
         if top > base {
@@ -139,14 +122,24 @@ public final class LuaState {
     }
 
     /// Calls the function below `arguments` values and leaves its `results` results on the stack.
+    /// An error becomes `LuaError`: a limit when the state was stopped for good, else a runtime error
+    /// with the traceback the message handler kept.
     public func callKeepingResults(arguments: Int32, results: Int32) throws {
-        let status = bl_pcall_traceback(L, arguments, results)
-        if status != LUA_OK {
-            let message = stack.errorText(at: -1)
-            bl_pop(L, 1)
-            if let kind = limitHit { throw LuaError.limit(kind, message: message, traceback: "") }
-            throw LuaError.runtime(message: message, traceback: message)
+        guard bl_pcall_traceback(L, arguments, results) != LUA_OK else { return }
+        let message = stack.errorText(at: -1)
+        bl_pop(L, 1)
+        lua_getfield(L, bl_registryindex(), "bramble.traceback")
+        let traceback = stack.string(at: -1) ?? message
+        bl_pop(L, 1)
+        lua_pushnil(L)
+        lua_setfield(L, bl_registryindex(), "bramble.traceback")
+        if let kind = limitHit {
+            // an allocation refused before the hook saw it: the state is stopped for good from here on
+            if limits.pointee.fatal == 0 { limits.pointee.fatal = Int32(BL_FATAL_MEMORY.rawValue) }
+            let limitMessage = String(cString: bl_fatal_message(limits))
+            throw LuaError.limit(kind, message: message.contains("limit reached") ? message : limitMessage, traceback: traceback)
         }
+        throw LuaError.runtime(message: message, traceback: traceback)
     }
 
     /// Loads and runs a chunk; returns its results.

@@ -93,10 +93,11 @@ public final class ScriptRunner {
     /// Reads a script file for running: a clear bad-input error when unreadable or binary.
     public static func readScript(_ path: String) -> Result<[UInt8], RunEnd> {
         let local = LocalHost()
-        guard let info = local.info(path.hasPrefix("/") ? path : currentDirectory() + "/" + path), info.kind == .file || info.kind == .symlink else {
+        let absolute = path.hasPrefix("/") ? path : currentDirectory() + "/" + path
+        guard let info = local.info(absolute), info.kind == .file || info.kind == .symlink else {
             return .failure(.badInput("\(path): cannot read the script (no such file)"))
         }
-        guard let data = try? local.read(path.hasPrefix("/") ? path : currentDirectory() + "/" + path) else {
+        guard let data = try? local.read(absolute) else {
             return .failure(.badInput("\(path): cannot read the script"))
         }
         if data.first == 0x1b { return .failure(.badInput("\(path): binary (precompiled) chunks are refused; give Lua source")) }
