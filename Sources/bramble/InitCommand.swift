@@ -33,7 +33,7 @@ struct InitCommand: ParsableCommand {
                 Terminal.out("next: bramble validate \(dir)/site.lua && bramble render \(dir)/site.lua --out /tmp/\(LogicalPath.name(dir))-render && bramble test \(dir)\n")
             }
         } catch let error as SiteScaffold.Failure {
-            try finish(.badInput(error.description))
+            finish(.badInput(error.description))
         }
     }
 }

@@ -34,7 +34,7 @@ struct LogCommand: ParsableCommand {
         do {
             if let why { try explain(why, reader) } else if let id = runID { try show(id, reader) } else { try list(reader) }
         } catch let error as HostError {
-            try finish(.badInput("\(error)"))
+            finish(.badInput("\(error)"))
         }
     }
 
@@ -61,7 +61,7 @@ struct LogCommand: ParsableCommand {
 
     private func show(_ id: String, _ reader: LogReader) throws {
         guard let run = try reader.runs().first(where: { $0.id == id || $0.id.hasPrefix(id) }) else {
-            try finish(.badInput("no run \(id) in \(reader.files.joined(separator: ", "))"))
+            finish(.badInput("no run \(id) in \(reader.files.joined(separator: ", "))"))
         }
         if json {
             for record in run.records { Terminal.out(record.serialized() + "\n") }

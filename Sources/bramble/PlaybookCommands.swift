@@ -78,12 +78,12 @@ struct ApplyCommand: ParsableCommand {
     func run() throws {
         let limits = try hostOptions.limits()
         if !yes {
-            guard isatty(0) == 1 else { try finish(.badInput("apply asks before it acts: pass --yes when not at a terminal (see the plan with `bramble plan`)")) }
+            guard isatty(0) == 1 else { finish(.badInput("apply asks before it acts: pass --yes when not at a terminal (see the plan with `bramble plan`)")) }
             var quiet = hostOptions
             quiet.log = "/dev/null"
             let preview = try RunContext.make(hostOptions: quiet, plan: true, fake: nil, policy: .closed, command: "plan", subject: playbook.site, mayDeclarePolicy: true)
             let end = try runPlaybook(playbook, mode: "plan", context: preview, limits: limits, printPlan: true)
-            if end != .success { try finish(end) }
+            if end != .success { finish(end) }
             Terminal.out("Apply these changes? [y/N] ")
             guard let answer = readLine(), answer.lowercased().hasPrefix("y") else {
                 Terminal.out("nothing applied\n")
@@ -91,7 +91,7 @@ struct ApplyCommand: ParsableCommand {
             }
         }
         let context = try RunContext.make(hostOptions: hostOptions, plan: false, fake: nil, policy: .closed, command: "apply", subject: playbook.site, mayDeclarePolicy: true)
-        try finish(try runPlaybook(playbook, mode: "apply", context: context, limits: limits, printPlan: false))
+        finish(try runPlaybook(playbook, mode: "apply", context: context, limits: limits, printPlan: false))
     }
 }
 
@@ -113,7 +113,7 @@ struct PlanCommand: ParsableCommand {
 
     func run() throws {
         let context = try RunContext.make(hostOptions: hostOptions, plan: true, fake: nil, policy: .closed, command: "plan", subject: playbook.site, mayDeclarePolicy: true)
-        try finish(try runPlaybook(playbook, mode: "plan", context: context, limits: try hostOptions.limits(), printPlan: true))
+        finish(try runPlaybook(playbook, mode: "plan", context: context, limits: try hostOptions.limits(), printPlan: true))
     }
 }
 
@@ -136,7 +136,7 @@ struct ValidateCommand: ParsableCommand {
                                           subject: playbook.site, quiet: true)
         let end = try runPlaybook(playbook, mode: "validate", context: context, limits: try hostOptions.limits(), printPlan: false)
         if end == .success && !playbook.json { Terminal.out("\(playbook.site): valid\n") }
-        try finish(end)
+        finish(end)
     }
 }
 

@@ -25,23 +25,27 @@ struct RenderCommand: ParsableCommand {
     func run() throws {
         let stdlib = StdlibLocator.find()
         guard let name = fixture ?? SiteProbe.family(of: playbook.site, stdlib: stdlib) else {
-            try finish(.badInput("\(playbook.site): cannot tell the site's family; give --fixture"))
+            finish(.badInput("\(playbook.site): cannot tell the site's family; give --fixture"))
         }
         let host: FakeHost
-        do { host = try FixtureLoader.load(name, stdlib: stdlib) } catch { try finish(.badInput("fixture \(name): \(error)")) }
+        do { host = try FixtureLoader.load(name, stdlib: stdlib) } catch { finish(.badInput("fixture \(name): \(error)")) }
         let writer = RenderWriter(folder: out)
-        do { try writer.prepare() } catch { try finish(.badInput("--out \(out): \(error)")) }
+        let removal: BackgroundRemoval?
+        do { removal = try writer.prepare() } catch { finish(.badInput("--out \(out): \(error)")) }
         var options = hostOptions
         options.log = options.log ?? out + "/audit.jsonl"
-        let before = host.fs.nodes
+        let before = host.fs.root
         let context = try RunContext.make(hostOptions: options, host: .fake(host), policy: .closed, command: "render", subject: playbook.site, mayDeclarePolicy: true)
         let end = try runPlaybook(playbook, mode: "render", context: context, limits: try hostOptions.limits(), printPlan: false)
         do {
             let written = try writer.write(host: host, before: before)
             if !playbook.json { Terminal.out("rendered \(written.count) paths and \(host.commands.count) commands into \(out)\n") }
         } catch {
-            try finish(.scriptFailed("writing \(out): \(error)"))
+            finish(.scriptFailed("writing \(out): \(error)"))
         }
-        try finish(end)
+        if let removal, let failure = removal.wait() {
+            Terminal.error("bramble: warning: an earlier render moved aside (\(removal.paths.joined(separator: ", "))) was not fully removed: \(failure)")
+        }
+        finish(end)
     }
 }

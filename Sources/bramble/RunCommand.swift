@@ -51,7 +51,7 @@ struct RunCommand: ParsableCommand {
         let source: [UInt8]
         switch ScriptRunner.readScript(script) {
         case .success(let data): source = data
-        case .failure(let end): try finish(end)
+        case .failure(let end): finish(end)
         }
         let context = try RunContext.make(hostOptions: hostOptions, plan: plan, fake: fake, policy: policy, command: "run", subject: script)
         context.session.audit.keepRecords = plan || json
@@ -60,7 +60,7 @@ struct RunCommand: ParsableCommand {
         do {
             runner = try ScriptRunner(session: context.session, limits: try hostOptions.limits(), stdlib: StdlibLocator.find(), scriptFolder: folder)
         } catch {
-            try finish(.badInput("cannot start Lua: \(error)"))
+            finish(.badInput("cannot start Lua: \(error)"))
         }
         let result = runner.run(source: source, chunkName: "@" + script)
         let end: RunEnd
@@ -74,6 +74,6 @@ struct RunCommand: ParsableCommand {
             context.printPlan()
         }
         context.close(end: end, runner: runner, json: json)
-        try finish(end)
+        finish(end)
     }
 }

@@ -20,7 +20,7 @@ struct RunContext {
                      mayDeclarePolicy: Bool = false, quiet: Bool = false) throws -> RunContext {
         let choice: HostChoice
         if let fake {
-            do { choice = .fake(try FixtureLoader.load(fake, stdlib: StdlibLocator.find())) } catch { try finish(.badInput("--fake \(fake): \(error)")) }
+            do { choice = .fake(try FixtureLoader.load(fake, stdlib: StdlibLocator.find())) } catch { finish(.badInput("--fake \(fake): \(error)")) }
         } else {
             choice = plan ? .plan : .local
         }
@@ -38,7 +38,7 @@ struct RunContext {
         case .local, .plan:
             let local = LocalHost(root: hostOptions.root ?? "/")
             if let root = hostOptions.root, local.info("/")?.kind != .directory {
-                try finish(.badInput("--root \(root): no such directory"))
+                finish(.badInput("--root \(root): no such directory"))
             }
             if case .plan = choice { host = OverlayHost(base: local) } else { host = local }
         }
@@ -53,7 +53,7 @@ struct RunContext {
         }
         let audit: AuditLog
         do { audit = try AuditLog(runID: runID, path: logPath) } catch {
-            try finish(.badInput("\(error) (choose another file with --log)"))
+            finish(.badInput("\(error) (choose another file with --log)"))
         }
         let session = Session(host: host, policy: policy, audit: audit, mayDeclarePolicy: mayDeclarePolicy)
         session.output = { Terminal.out($0) }

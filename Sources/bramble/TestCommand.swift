@@ -25,7 +25,7 @@ struct TestCommand: ParsableCommand {
 
     func run() throws {
         let files: [String]
-        do { files = try SpecRunner.specFiles(paths.isEmpty ? ["."] : paths) } catch { try finish(.badInput("\(error)")) }
+        do { files = try SpecRunner.specFiles(paths.isEmpty ? ["."] : paths) } catch { finish(.badInput("\(error)")) }
         let runner = SpecRunner(stdlib: StdlibLocator.find(), limits: try hostOptions.limits(), output: { json ? Terminal.errorRaw($0) : Terminal.out($0) })
         for file in files { runner.run(file: file) }
         if json {

@@ -36,7 +36,7 @@ struct UndoCommand: ParsableCommand {
     func run() throws {
         let host = LocalHost(root: root ?? "/")
         let records: [JSON]
-        do { records = try LogFinder.records(of: runID, log: log, host: host) } catch { try finish(.badInput("\(error)")) }
+        do { records = try LogFinder.records(of: runID, log: log, host: host) } catch { finish(.badInput("\(error)")) }
         let undo = Undo(host: host)
         let steps = undo.plan(records)
         if steps.isEmpty {
@@ -48,10 +48,10 @@ struct UndoCommand: ParsableCommand {
         }
         let conflicts = steps.filter { $0.kind == .conflict }
         if !conflicts.isEmpty && !force {
-            try finish(.scriptFailed("\(conflicts.count) file(s) changed since run \(runID): \(conflicts.map(\.path).joined(separator: ", ")); nothing was undone (use --force to undo anyway)"))
+            finish(.scriptFailed("\(conflicts.count) file(s) changed since run \(runID): \(conflicts.map(\.path).joined(separator: ", ")); nothing was undone (use --force to undo anyway)"))
         }
         if !yes {
-            guard isatty(0) == 1 else { try finish(.badInput("undo asks before it acts: pass --yes when not at a terminal")) }
+            guard isatty(0) == 1 else { finish(.badInput("undo asks before it acts: pass --yes when not at a terminal")) }
             Terminal.out("Undo these \(steps.count) changes? [y/N] ")
             guard let answer = readLine(), answer.lowercased().hasPrefix("y") else {
                 Terminal.out("nothing undone\n")
@@ -60,7 +60,7 @@ struct UndoCommand: ParsableCommand {
         }
         let done: [Undo.Step]
         do { done = try undo.apply(force ? steps.filter { $0.kind != .conflict } + forcedRestores(records, conflicts) : steps) } catch {
-            try finish(.scriptFailed("undo stopped: \(error)"))
+            finish(.scriptFailed("undo stopped: \(error)"))
         }
         let audit = try? AuditLog(runID: AuditLog.newRunID(), path: log ?? host.hostPath("/var/log/bramble/undo.jsonl"))
         for step in done { audit?.record([("action", .string("undo")), ("status", .string("changed")), ("of_run", .string(runID)), ("kind", .string(step.kind.rawValue)), ("path", .string(step.path))]) }

@@ -3,7 +3,11 @@ import Testing
 
 /// The `bramble` executable as a user runs it: exit codes, messages, the audit log file.
 @Suite struct CLITests {
-    static let binary = packageRoot + "/.build/debug/bramble"
+    /// The bramble built with these tests: beside the test bundle (.build/debug, or --scratch-path's).
+    static let binary: String = {
+        let runner = (try? LocalHost().readLink("/proc/self/exe")) ?? packageRoot + "/.build/debug/x"
+        return LogicalPath.parent(runner) + "/bramble"
+    }()
 
     struct Outcome {
         let exit: Int32

@@ -4,9 +4,9 @@ import Testing
 @Suite struct JSONTests {
     @Test func roundTripsWhatTheAuditLogWrites() throws {
         let value = JSON.object([("s", .string("a\"b\\c\nd\u{1}é")), ("n", .int(-3)), ("d", .double(0.25)), ("b", .bool(true)), ("z", .null),
-                                 ("a", .array([.int(1), .object([])])), ("ms", .double(1.0))])
+                                 ("a", .array([.int(1), .object([])])), ("ms", .double(1.0)), ("e", .string("\"\t\r\u{1f}")), ("", .string(""))])
         let text = value.serialized()
-        #expect(text == #"{"s":"a\"b\\c\nd\u0001é","n":-3,"d":0.25,"b":true,"z":null,"a":[1,{}],"ms":1}"#)
+        #expect(text == #"{"s":"a\"b\\c\nd\u0001é","n":-3,"d":0.25,"b":true,"z":null,"a":[1,{}],"ms":1,"e":"\"\t\r\u001f","":""}"#)
         #expect(try JSON.parse(text) == value.withDoublesAsWritten)
     }
 

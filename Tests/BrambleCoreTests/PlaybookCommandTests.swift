@@ -87,8 +87,14 @@ import Testing
         #expect(dir.read("/precious.txt") == "keep me")
         let out = dir.path + "/render"
         #expect(try bramble(["render", Self.seed, "--out", out]).exit == 0)
+        // a render left in the review folder is replaced, not mixed in
+        try dir.write("/render/etc/stale.conf", "from an earlier render")
+        // and the leftovers of a render killed while it removed the one before it are cleaned up too
+        try dir.write("/.render.bramble-old-99999/etc/x", "half removed")
         #expect(try bramble(["render", Self.seed, "--out", out]).exit == 0)
         #expect(dir.read("/render/etc/dnsmasq.d/seed.conf")?.contains("dhcp-host=52:54:00:25:02:02,s1,172.25.2.102") == true)
         #expect(dir.read("/render/commands.log")?.contains("exportfs -ra") == true)
+        #expect(!dir.exists("/render/etc/stale.conf"))
+        #expect(try LocalHost().list(dir.path) == ["precious.txt", "render"])
     }
 }

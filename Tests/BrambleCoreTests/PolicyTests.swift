@@ -108,6 +108,16 @@ import Testing
         #expect(host.info("/srv/tftp/shadow") == nil)
     }
 
+    @Test func credentialPathsAreRecognised() {
+        for path in ["/etc/shadow", "/etc/gshadow-", "/etc/ssh/ssh_host_ed25519_key", "/home/ann/.ssh", "/home/ann/.ssh/id_rsa",
+                     "/nfs/root/.ssh/authorized_keys", "/etc/sudoers", "/etc/sudoers/extra", "/var/lib/bramble/backups/ab/cd"] {
+            #expect(PolicyGuard.isCredential(path), "\(path)")
+        }
+        for path in ["/etc/shadowed", "/etc/ssh/sshd_config", "/home/ann/.sshx", "/home/ann/x.ssh/key", "/srv/.ss", "/", "/etc/sudoers.d"] {
+            #expect(!PolicyGuard.isCredential(path), "\(path)")
+        }
+    }
+
     @Test func aScriptCannotDeclareItsOwnPolicy() throws {
         let run = try runLua("bramble.declare_policy{write={'/'}}", host: try fixture("el7"))
         #expect(run.end.exitCode == 3)
@@ -132,5 +142,33 @@ import Testing
         #expect(try r.resolve("/a/link", on: host, followFinal: false) == "/a/link")
         #expect(try r.resolve("/../a//b/", on: host) == "/a/b")
         #expect(throws: PathResolver.Failure.notAbsolute("a/b")) { try r.resolve("a/b", on: host) }
+    }
+
+    @Test func cleanPathsAreRecognised() {
+        for path in ["/", "/a", "/a/b", "/a/...", "/a/.b", "/a/b.", "/..a"] { #expect(LogicalPath.isClean(path), "\(path)") }
+        for path in ["", "a", "//", "/a/", "/a//b", "/.", "/..", "/a/./b", "/a/../b", "/a/.", "/a/.."] { #expect(!LogicalPath.isClean(path), "\(path)") }
+    }
+
+    /// The fake host answers link-free paths in one walk; an overlay over it (not link-aware) takes
+    /// the full component walk. Both must resolve every path alike, links and image roots included.
+    @Test func theLinkFreeShortcutAgreesWithTheFullWalk() throws {
+        let host = try fixture("el7")
+        host.fs.ensureDirectory("/nfs/etc")
+        host.fs.set("/nfs/abs", .symlink(target: "/etc"))
+        host.fs.set("/nfs/etc/up", .symlink(target: "../../../etc"))
+        host.fs.set("/srv/last", .symlink(target: "tftp"))
+        host.fs.set("/srv/loop", .symlink(target: "loop"))
+        let slow = OverlayHost(base: host)
+        let resolver = PathResolver(imageRoots: ["/nfs"])
+        for path in ["/", "/etc", "/etc/", "/nfs/abs/passwd", "/nfs/abs", "/nfs/etc/up/x", "/srv/last", "/srv/last/x", "/srv//tftp",
+                     "/srv/./tftp", "/missing/a/b", "/srv/loop", "/srv/loop/x"] {
+            for follow in [true, false] {
+                let fast = Result { try resolver.resolve(path, on: host, followFinal: follow) }
+                let full = Result { try resolver.resolve(path, on: slow, followFinal: follow) }
+                #expect("\(fast)" == "\(full)", "\(path) followFinal: \(follow)")
+            }
+        }
+        #expect(try resolver.resolve("/nfs/abs/passwd", on: host) == "/nfs/etc/passwd")
+        #expect(try resolver.resolve("/srv/last", on: host, followFinal: false) == "/srv/last")
     }
 }

@@ -207,8 +207,14 @@ struct TreeCopy {
             if existing == nil {
                 // folders made on the way are the run's too (undo removes them)
                 if host.info(LogicalPath.parent(dest)) == nil { created += try ops.ensureParents(dest) }
-                try host.makeDirectory(dest, mode: info.mode)
                 created.append(dest)
+                if let cloning = host as? TreeCloning {
+                    let count = try cloning.cloneTree(src, to: dest)
+                    changedCount += count.entries
+                    files += count.files
+                    return
+                }
+                try makeDirectory(dest, like: info)
                 changedCount += 1
                 try copyChildren(src, dest, topCreated: true)
                 return
@@ -216,17 +222,18 @@ struct TreeCopy {
             if existing?.kind != .directory {
                 replaced.append(.object(try Snapshot.take(dest, session: session)))
                 try host.remove(dest)
-                try host.makeDirectory(dest, mode: info.mode)
+                try makeDirectory(dest, like: info)
                 changedCount += 1
-            } else if existing?.mode != info.mode {
-                try host.setAttributes(dest, mode: info.mode, uid: nil, gid: nil)
+            } else if existing?.mode != info.mode || existing?.uid != info.uid || existing?.gid != info.gid {
+                try host.setAttributes(dest, mode: info.mode, uid: info.uid, gid: info.gid)
                 changedCount += 1
             }
             try copyChildren(src, dest, topCreated: false)
         case .file:
             files += 1
             let data = try host.read(src)
-            if let existing, existing.kind == .file, existing.mode == info.mode, try host.read(dest) == data { return }
+            if let existing, existing.kind == .file, existing.mode == mode ?? info.mode, existing.uid == info.uid, existing.gid == info.gid,
+               try host.read(dest) == data { return }
             if let existing {
                 replaced.append(.object(try Snapshot.take(dest, session: session)))
                 if existing.kind != .file { try host.remove(dest) }
@@ -245,6 +252,12 @@ struct TreeCopy {
         case .other:
             return
         }
+    }
+
+    /// A folder with the source's mode and owner (a node's /var keeps its daemons' folders theirs).
+    private func makeDirectory(_ dest: String, like info: FileInfo) throws {
+        try host.makeDirectory(dest, mode: info.mode)
+        if info.uid != 0 || info.gid != 0 { try host.setAttributes(dest, mode: nil, uid: info.uid, gid: info.gid) }
     }
 
     private mutating func copyChildren(_ src: String, _ dest: String, topCreated: Bool) throws {

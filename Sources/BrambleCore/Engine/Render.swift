@@ -1,4 +1,10 @@
+import CLua
+import Dispatch
 import LuaKit
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Reads what a command needs to know about a site before it picks a host: its family.
 public enum SiteProbe {
@@ -23,12 +29,20 @@ public enum SiteProbe {
 public struct RenderWriter {
     public let folder: String
     static let marker = ".bramble-render"
+    /// Below this many entries one writer is quicker than starting a second.
+    static let parallelThreshold = 2_000
 
     public init(folder: String) { self.folder = folder }
 
     /// Refuses a non-empty folder that is not an earlier render (it would be mixed into the review).
-    public func prepare() throws {
+    /// An earlier render is moved aside at once and removed in the background while the playbook runs;
+    /// wait on the returned removal before exiting.
+    public func prepare() throws -> BackgroundRemoval? {
         let local = LocalHost()
+        // earlier renders moved aside by a run that did not live to remove them
+        let asidePrefix = "." + LogicalPath.name(folder) + ".bramble-old-"
+        var aside = ((try? local.list(LogicalPath.parent(folder))) ?? []).filter { $0.hasPrefix(asidePrefix) }
+            .map { LogicalPath.join(LogicalPath.parent(folder), $0) }
         if let info = local.info(folder) {
             guard info.kind == .directory else { throw HostError(.exists, folder, "exists and is not a folder") }
             let entries = try local.list(folder)
@@ -36,50 +50,127 @@ public struct RenderWriter {
                 guard entries.contains(RenderWriter.marker) else {
                     throw HostError(.exists, folder, "is not empty and not an earlier render; choose an empty or new folder")
                 }
-                try local.remove(folder)
+                let moved = LogicalPath.join(LogicalPath.parent(folder), asidePrefix + String(getpid()))
+                if rename(folder, moved) == 0 {
+                    aside.append(moved)
+                } else {
+                    try local.remove(folder)  // a parent we may not write: remove it in place
+                }
             }
         }
         try AuditLog.makeParents(folder, mode: 0o755)
         try local.write(folder + "/" + RenderWriter.marker, Array("written by bramble render\n".utf8), mode: 0o644, uid: nil, gid: nil)
+        return aside.isEmpty ? nil : BackgroundRemoval(aside)
     }
 
-    /// Returns the paths written. Paths come in sorted order, so a folder is made before what it holds;
-    /// the folders known to exist are remembered rather than asked of the disk again.
+    /// One path to write: relative to the folder, with what goes there.
+    struct Entry: Sendable {
+        let path: String
+        let node: MemoryFileSystem.Node
+        /// False for a folder written only because something inside it changed.
+        let changed: Bool
+    }
+
+    /// Returns the paths written. Two writers share the work on a large tree (making 70,000 folders is
+    /// kernel time, and the machine has a second core for it).
     @discardableResult
-    public func write(host: FakeHost, before: [String: MemoryFileSystem.Node]) throws -> [String] {
-        let out = LocalHost(root: folder, durable: false)
-        var written: [String] = []
-        var known: Set<String> = ["/"]
+    public func write(host: FakeHost, before: MemoryFileSystem.Entry) throws -> [String] {
+        let entries = RenderWriter.entries(host.fs, before: before)
+        let rootFD = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard rootFD >= 0 else { throw HostError(.io, folder, errnoText()) }
+        defer { close(rootFD) }
         // modes are given exactly: no umask in the way, so no chmod after each mkdir
         let oldMask = umask(0)
         defer { umask(oldMask) }
-        for (path, node) in host.fs.nodes.sorted(by: { $0.key < $1.key }) where path != "/" && before[path] != node && !RenderWriter.isInternal(path) {
-            try ensureParents(path, out, &known)
-            let real = out.hostPath(path)
-            switch node {
-            case .file(let data, let mode, _, _): try out.write(path, data, mode: mode, uid: nil, gid: nil)
-            case .directory(let mode, _, _):
-                if mkdir(real, mode_t(mode | 0o700)) != 0 && errno != EEXIST { throw HostError(.io, path, errnoText()) }
-                known.insert(path)
-            case .symlink(let target): if out.info(path) == nil { try out.makeSymlink(path, target: target) }
-            case .whiteout: continue
+        if entries.count < RenderWriter.parallelThreshold {
+            try RenderWriter.write(entries[...], into: rootFD)
+        } else {
+            // pre-order: the second half's folders that lie in the first half are exactly the
+            // ancestors of its first entry; make them first, so the halves do not wait for each other
+            let middle = entries.count / 2
+            var ancestor = LogicalPath.parent("/" + entries[middle].path)
+            var ancestors: [Entry] = []
+            while ancestor != "/" {
+                ancestors.append(Entry(path: String(ancestor.dropFirst()), node: host.fs[ancestor] ?? .directory(mode: 0o755, uid: 0, gid: 0), changed: false))
+                ancestor = LogicalPath.parent(ancestor)
             }
-            written.append(path)
+            try RenderWriter.write(ancestors.reversed()[...], into: rootFD)
+            let failures = Mutex<[any Error]>([])
+            DispatchQueue.concurrentPerform(iterations: 2) { half in
+                do {
+                    try RenderWriter.write(half == 0 ? entries[..<middle] : entries[middle...], into: rootFD)
+                } catch {
+                    failures.withLock { $0.append(error) }
+                }
+            }
+            if let failure = failures.withLock({ $0.first }) { throw failure }
+        }
+        // folders were made writable for their owner so they could be filled; now give them their mode
+        for entry in entries {
+            if case .directory(let mode, _, _) = entry.node, mode & 0o700 != 0o700 {
+                guard fchmodat(rootFD, entry.path, mode_t(mode), 0) == 0 else { throw HostError(.io, "/" + entry.path, errnoText()) }
+            }
         }
         var log = ""
         for command in host.commands {
             log += (command.chroot.map { "[chroot \($0)] " } ?? "") + command.argv.map(RenderWriter.quote).joined(separator: " ") + "\n"
         }
         try LocalHost().write(folder + "/commands.log", Array(log.utf8), mode: 0o644, uid: nil, gid: nil)
-        return written
+        return entries.filter(\.changed).map { "/" + $0.path }
     }
 
-    private func ensureParents(_ path: String, _ out: LocalHost, _ known: inout Set<String>) throws {
-        let parent = LogicalPath.parent(path)
-        if known.contains(parent) { return }
-        try ensureParents(parent, out, &known)
-        if mkdir(out.hostPath(parent), 0o755) != 0 && errno != EEXIST { throw HostError(.io, parent, errnoText()) }
-        known.insert(parent)
+    /// What differs from `before`, in pre-order (a folder before what it holds, names sorted), with the
+    /// unchanged folders that lead to it. Walks both trees side by side: no path is looked up.
+    static func entries(_ fs: MemoryFileSystem, before: MemoryFileSystem.Entry) -> [Entry] {
+        var out: [Entry] = []
+        func walk(_ entry: MemoryFileSystem.Entry, _ old: MemoryFileSystem.Entry?, _ folder: String) {
+            for name in entry.children.keys.sorted() {
+                let child = entry.children[name]!
+                let path = folder + "/" + name
+                guard let node = child.node, !isInternal(path) else { continue }
+                let previous = old?.children[name]
+                let changed = previous?.node != node
+                let relative = String(path.utf8.dropFirst())!
+                if case .directory = node {
+                    let mark = out.count
+                    out.append(Entry(path: relative, node: node, changed: changed))
+                    walk(child, previous, path)
+                    // an unchanged folder with nothing changed inside is not part of the render
+                    if !changed && out.count == mark + 1 { out.removeLast() }
+                } else if changed {
+                    out.append(Entry(path: relative, node: node, changed: true))
+                }
+            }
+        }
+        walk(fs.root, before, "")
+        return out
+    }
+
+    /// Writes `entries` (pre-order, their folders already made or among them) below `rootFD`.
+    private static func write(_ entries: ArraySlice<Entry>, into rootFD: Int32) throws {
+        for entry in entries {
+            switch entry.node {
+            case .file(let data, let mode, _, _):
+                let fd = openat(rootFD, entry.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode_t(mode))
+                guard fd >= 0 else { throw HostError(.io, "/" + entry.path, errnoText()) }
+                var offset = 0
+                while offset < data.count {
+                    let n = data.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+                    if n < 0 && errno == EINTR { continue }
+                    guard n > 0 else { close(fd); throw HostError(.io, "/" + entry.path, errnoText()) }
+                    offset += n
+                }
+                close(fd)
+            case .directory(let mode, _, _):
+                if mkdirat(rootFD, entry.path, mode_t(mode | 0o700)) != 0 && errno != EEXIST {
+                    throw HostError(.io, "/" + entry.path, errnoText())
+                }
+            case .symlink(let target):
+                if symlinkat(target, rootFD, entry.path) != 0 && errno != EEXIST { throw HostError(.io, "/" + entry.path, errnoText()) }
+            case .whiteout:
+                continue
+            }
+        }
     }
 
     /// Bramble's own state and the fakes' bookkeeping: not part of what a site gets.
@@ -93,7 +184,24 @@ public struct RenderWriter {
     }
 }
 
-import CLua
-#if canImport(Glibc)
-import Glibc
-#endif
+/// Removes folders on another thread; `wait` returns what went wrong, if anything.
+public final class BackgroundRemoval: Sendable {
+    public let paths: [String]
+    private let done = DispatchSemaphore(value: 0)
+    private let failure = Mutex<String?>(nil)
+
+    init(_ paths: [String]) {
+        self.paths = paths
+        DispatchQueue.global().async { [self] in
+            for path in paths {
+                do { try TreeRemover.remove(path, shown: path) } catch { failure.withLock { $0 = $0 ?? "\(error)" } }
+            }
+            done.signal()
+        }
+    }
+
+    public func wait() -> String? {
+        done.wait()
+        return failure.withLock { $0 }
+    }
+}

@@ -137,8 +137,11 @@ public final class Session {
 
     /// The fields without a repeated key (the first one stays): each key appears once in a record.
     static func unique(_ fields: [(String, JSON)]) -> [(String, JSON)] {
-        var seen = Set<String>()
-        return fields.filter { seen.insert($0.0).inserted }
+        // a record has a dozen fields: comparing them beats hashing them
+        var out: [(String, JSON)] = []
+        out.reserveCapacity(fields.count + 1)
+        for field in fields where !out.contains(where: { $0.0 == field.0 }) { out.append(field) }
+        return out
     }
 
     /// Whether an error message that ended a script came from an uncaught refusal.

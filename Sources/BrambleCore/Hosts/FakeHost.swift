@@ -1,7 +1,7 @@
 /// A machine that exists only in memory: files seeded from a fixture, and commands that fail
 /// closed. A command is answered by a scripted stub (exact argv) or by a built-in fake that acts
 /// like the real tool on the fake filesystem; anything else is an error that prints the stub to add.
-public final class FakeHost: Host {
+public final class FakeHost: Host, TreeCloning, LinkAwareHost {
     public let kind = HostKind.fake
     public let fs: MemoryFileSystem
     /// Scripted answers, keyed by the argv joined with single spaces.
@@ -57,7 +57,18 @@ public final class FakeHost: Host {
 
     public func list(_ path: String) throws -> [String] {
         guard case .directory? = fs[path] else { throw HostError(.notFound, path) }
-        return fs.childNames(path).sorted()
+        return fs.sortedChildNames(path)
+    }
+
+    public func hasSymlink(in path: String, includingLast: Bool) -> Bool { fs.hasSymlink(in: path, includingLast: includingLast) }
+
+    /// A copy shares the source's storage until either side changes: one step, however big the tree.
+    public func cloneTree(_ src: String, to dest: String) throws -> MemoryFileSystem.Count {
+        guard let tree = fs.entry(src), tree.node != nil else { throw HostError(.notFound, src) }
+        try requireParent(dest)
+        if fs[dest] != nil { throw HostError(.exists, dest) }
+        fs.graft(dest, tree)
+        return MemoryFileSystem.count(tree)
     }
 
     private func requireParent(_ path: String) throws {

@@ -115,6 +115,21 @@ public protocol Host: AnyObject {
     func hasProgram(_ program: String) -> Bool
 }
 
+/// A host that can copy a whole tree in one step rather than entry by entry (the fake host: the
+/// copy of each node's /var, thousands of them, is what a render of a large site spends most on).
+public protocol TreeCloning: Host {
+    /// Copies the tree at `src` to `dest` (which must not exist; its parent must), keeping modes,
+    /// owners and links, and says how much it copied.
+    func cloneTree(_ src: String, to dest: String) throws -> MemoryFileSystem.Count
+}
+
+/// A host that can tell in one walk whether a path passes through a symbolic link (the fake host's
+/// tree answers without an lstat of each prefix), so resolving the usual link-free path is one lookup.
+public protocol LinkAwareHost: Host {
+    /// Whether a component of `path` (all of them, or all but the last) exists and is a symbolic link.
+    func hasSymlink(in path: String, includingLast: Bool) -> Bool
+}
+
 extension Host {
     public func exists(_ path: String) -> Bool { info(path) != nil }
 
@@ -157,6 +172,40 @@ public enum LogicalPath {
 
     public static func join(_ base: String, _ name: String) -> String {
         base == "/" ? "/" + name : base + "/" + name
+    }
+
+    /// Whether one of the components of `path` is `name`, without splitting the path (it runs for every read).
+    public static func hasComponent(_ path: String, _ name: String) -> Bool {
+        let utf8 = path.utf8, wanted = name.utf8
+        var start = utf8.startIndex
+        while start < utf8.endIndex {
+            let end = utf8[start...].firstIndex(of: UInt8(ascii: "/")) ?? utf8.endIndex
+            if utf8[start..<end].elementsEqual(wanted) { return true }
+            if end == utf8.endIndex { break }
+            start = utf8.index(after: end)
+        }
+        return false
+    }
+
+    /// Whether `path` is absolute and already in the form `normalize` gives: no empty, '.' or '..'
+    /// component and no trailing '/' ("/" itself is clean).
+    public static func isClean(_ path: String) -> Bool {
+        let utf8 = path.utf8
+        guard utf8.first == UInt8(ascii: "/") else { return false }
+        if utf8.count == 1 { return true }
+        var length = -1  // bytes in the current component; -1 before the leading '/'
+        var dots = 0
+        for b in utf8 {
+            if b == UInt8(ascii: "/") {
+                if length == 0 || (length > 0 && length == dots && dots <= 2) { return false }
+                length = 0
+                dots = 0
+            } else {
+                length += 1
+                if b == UInt8(ascii: ".") { dots += 1 }
+            }
+        }
+        return length > 0 && !(length == dots && dots <= 2)
     }
 
     /// Whether `path` is `root` or inside it.

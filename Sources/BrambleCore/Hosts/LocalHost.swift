@@ -126,13 +126,8 @@ public final class LocalHost: Host {
     }
 
     public func remove(_ path: String) throws {
-        guard let i = info(path) else { throw HostError(.notFound, path) }
-        if i.kind == .directory {
-            for name in try list(path) { try remove(LogicalPath.join(path, name)) }
-            guard rmdir(hostPath(path)) == 0 else { throw error(path) }
-        } else {
-            guard unlink(hostPath(path)) == 0 else { throw error(path) }
-        }
+        guard info(path) != nil else { throw HostError(.notFound, path) }
+        try TreeRemover.remove(hostPath(path), shown: path)
     }
 
     public func setAttributes(_ path: String, mode: UInt32?, uid: UInt32?, gid: UInt32?) throws {

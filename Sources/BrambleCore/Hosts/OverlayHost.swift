@@ -19,19 +19,18 @@ public final class OverlayHost: Host {
     public func isUnknown(_ path: String) -> Bool { unknownRoots.contains { LogicalPath.isWithin(path, $0) } }
 
     /// The layer's node for `path`, or whiteout when an ancestor was removed or replaced in the layer.
+    /// The nearest ancestor the layer has a node for decides: a folder lets the base show through.
     private func layered(_ path: String) -> MemoryFileSystem.Node? {
-        if let node = layer[path] { return node }
-        var p = path
-        while p != "/" {
-            p = LogicalPath.parent(p)
-            if let node = layer[p] {
-                switch node {
-                case .directory: return nil
-                default: return .whiteout
-                }
+        var current = layer.root
+        var hidden = false
+        for name in MemoryFileSystem.names(path) {
+            if let node = current.node {
+                if case .directory = node { hidden = false } else { hidden = true }
             }
+            guard let next = current.children[name] else { return hidden ? .whiteout : nil }
+            current = next
         }
-        return nil
+        return current.node ?? (hidden ? .whiteout : nil)
     }
 
     public func info(_ path: String) -> FileInfo? {
@@ -64,8 +63,13 @@ public final class OverlayHost: Host {
         case nil: names.formUnion(try base.list(path))
         default: throw HostError(.notFound, path)
         }
-        for name in layer.childNames(path) {
-            if case .whiteout? = layer[LogicalPath.join(path, name)] { names.remove(name) } else { names.insert(name) }
+        // a child without a node only leads to something deeper: the base has it, or not
+        for (name, child) in layer.entry(path)?.children ?? [:] {
+            switch child.node {
+            case .whiteout?: names.remove(name)
+            case nil: continue
+            default: names.insert(name)
+            }
         }
         return names.sorted()
     }

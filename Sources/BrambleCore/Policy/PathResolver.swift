@@ -32,6 +32,11 @@ public struct PathResolver {
     public func resolve(_ path: String, on host: Host, followFinal: Bool = true) throws -> String {
         guard path.hasPrefix("/") else { throw Failure.notAbsolute(path) }
         if path.utf8.contains(0) { throw Failure.invalid(path, "contains a NUL byte") }
+        // the usual case, a clean path through no link, is its own answer: image roots only change
+        // where '..' and absolute link targets lead
+        if let walker = host as? LinkAwareHost, LogicalPath.isClean(path), !walker.hasSymlink(in: path, includingLast: followFinal) {
+            return path
+        }
         var resolved: [Substring] = []
         var pending: [Substring] = LogicalPath.components(path).reversed()
         var boundary = 0

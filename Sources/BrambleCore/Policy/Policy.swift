@@ -67,13 +67,16 @@ public final class PolicyGuard {
     /// Resolves `path` for reading: allowed anywhere on the host but the credentials in `secrets`.
     public func resolveForRead(_ path: String, followFinal: Bool = true, action: String = "read_file") throws -> String {
         let resolved = try resolver.resolve(path, on: host, followFinal: followFinal)
-        for secret in Self.secrets {
-            let hit = secret.hasSuffix("_") ? resolved.hasPrefix(secret) : LogicalPath.isWithin(resolved, secret)
-            if hit || LogicalPath.components(resolved).contains(".ssh") {
-                throw PolicyDenial(action: action, subject: "'\(path)'", reason: "reading credentials is never allowed")
-            }
+        if Self.isCredential(resolved) {
+            throw PolicyDenial(action: action, subject: "'\(path)'", reason: "reading credentials is never allowed")
         }
         return resolved
+    }
+
+    /// Whether a resolved path is one of `secrets` or inside any user's .ssh folder.
+    static func isCredential(_ path: String) -> Bool {
+        LogicalPath.hasComponent(path, ".ssh")
+            || secrets.contains { $0.hasSuffix("_") ? path.hasPrefix($0) : LogicalPath.isWithin(path, $0) }
     }
 
     /// Resolves `path` and checks that the result is inside a write root.

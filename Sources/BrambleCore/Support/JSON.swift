@@ -54,20 +54,23 @@ public enum JSON: Sendable, Equatable {
         out.append(UInt8(ascii: "\""))
         var s = s
         s.withUTF8 { bytes in
-            for b in bytes {
+            // runs that need no escape go in whole: nearly every byte of a log is one
+            var run = 0
+            for (i, b) in bytes.enumerated() where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i]))
+                run = i + 1
                 switch b {
-                case UInt8(ascii: "\""): out.append(UInt8(ascii: "\\")); out.append(b)
-                case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\")); out.append(b)
                 case 0x0a: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "n"))
                 case 0x0d: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "r"))
                 case 0x09: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "t"))
                 case 0..<0x20:
-                    out.append(contentsOf: Array("\\u00".utf8))
+                    out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
                     out.append(hexDigits[Int(b >> 4)])
                     out.append(hexDigits[Int(b & 0x0f)])
-                default: out.append(b)  // UTF-8 passes through unchanged
+                default: out.append(UInt8(ascii: "\\")); out.append(b)  // '"' and '\'
                 }
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...]))  // UTF-8 passes through unchanged
         }
         out.append(UInt8(ascii: "\""))
     }
