@@ -75,7 +75,9 @@ public struct LuaStack {
     }
 
     /// Copies a table with raw access. Nested tables are copied too, up to 64 levels.
-    public func table(at index: Int32, depth: Int = 0) -> LuaTable {
+    /// The table at `index` as Swift values. `keeping` (when given) and `leavingOut` choose which of
+    /// its string keys are converted; nested tables are converted whole.
+    public func table(at index: Int32, depth: Int = 0, keeping: Set<String>? = nil, leavingOut: Set<String> = []) -> LuaTable {
         let t = lua_absindex(L, index)
         var result = LuaTable()
         let n = lua_rawlen(L, t)
@@ -92,7 +94,8 @@ public struct LuaStack {
             // key at -2, value at -1
             switch lua_type(L, -2) {
             case LUA_TSTRING:
-                result.fields[string(at: -2)!] = value(at: -1, depth: depth + 1)
+                let key = string(at: -2)!
+                if keeping?.contains(key) ?? true, !leavingOut.contains(key) { result.fields[key] = value(at: -1, depth: depth + 1) }
             case LUA_TNUMBER where lua_isinteger(L, -2) != 0:
                 let k = lua_tointegerx(L, -2, nil)
                 if k < 1 || k > Int64(n) { result.otherKeys.append(String(k)) }
@@ -155,6 +158,14 @@ public struct LuaStack {
         return value(at: -1)
     }
 
+    /// Pushes field `key` of the table at `index`, read raw; returns its type.
+    @discardableResult
+    public func pushRawField(_ index: Int32, _ key: String) -> Int32 {
+        let t = lua_absindex(L, index)
+        pushString(key)
+        return lua_rawget(L, t)
+    }
+
     /// Sets field `key` of the table at `index` to nil, raw.
     public func clearField(_ index: Int32, _ key: String) {
         let t = lua_absindex(L, index)
@@ -187,11 +198,11 @@ public struct LuaStack {
     // MARK: argument helpers for host functions
 
     /// The table argument at `index`, or an error naming the function and what it expected.
-    public func tableArgument(_ index: Int32, function: String) throws -> LuaTable {
+    public func tableArgument(_ index: Int32, function: String, leavingOut: Set<String> = []) throws -> LuaTable {
         guard lua_type(L, index) == LUA_TTABLE else {
             throw LuaRaise("\(function): expected a table argument, got \(typeName(at: index))")
         }
-        return table(at: index)
+        return table(at: index, leavingOut: leavingOut)
     }
 
     public func stringArgument(_ index: Int32, function: String, name: String) throws -> String {

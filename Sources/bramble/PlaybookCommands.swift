@@ -56,6 +56,7 @@ func runPlaybook(_ args: PlaybookArguments, mode: String, context: RunContext, l
         context.printPlan()
     }
     context.close(end: end, runner: driver.runner, json: args.json && mode != "validate")
+    keepUntilExit(driver)
     return end
 }
 

@@ -44,6 +44,11 @@ enum ByteSize {
     }
 }
 
+/// Objects a command keeps until the process exits: a run's Lua state holds every table of a large
+/// site, and closing it table by table costs more than the exit that follows (see `finish`).
+nonisolated(unsafe) private var keptUntilExit: [AnyObject] = []
+func keepUntilExit(_ object: AnyObject) { keptUntilExit.append(object) }
+
 /// Exits with the contract's code after printing the message, if any, to stderr. It exits right here
 /// rather than unwinding: a run over thousands of nodes holds hundreds of thousands of objects (the fake
 /// host's files, the Lua state), and freeing them one by one costs more than the kernel's one release.

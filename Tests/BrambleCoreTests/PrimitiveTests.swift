@@ -78,6 +78,25 @@ import Testing
         #expect(host.info("/srv/u") == nil)
     }
 
+    /// Only the values a template names are taken from Lua; what it reaches through sections, dotted
+    /// names and transforms must still be there, and a template that changes delimiters gets them all.
+    @Test func templatesGetEveryValueTheyName() throws {
+        #expect(TemplateRenderer.names(in: "a {{x}} {{#list}}{{name}}{{/list}} {{ y.z.w }} {{{raw}}} {{&amp}} {{^neg}}{{/neg}} {{uppercased(t.u)}}")
+                == ["x", "list", "name", "y", "raw", "amp", "neg", "uppercased", "t"])
+        #expect(TemplateRenderer.names(in: "{{=<% %>=}}<% x %>") == nil)
+        let host = try fixture("el7")
+        let run = try runLua("""
+            local big = {}
+            for i = 1, 1000 do big[i] = {name = 'n' .. i} end
+            bramble.template{path='/srv/a', source='{{site.name}} {{#nodes}}{{name}}-{{cluster}} {{/nodes}}{{uppercased(head)}}\\n',
+                             values={site={name='c1'}, nodes={{name='s1'}}, cluster='k', head='m0', unused=big}}
+            bramble.template{path='/srv/b', source='{{=<% %>=}}<% x %> <%#list%><%.%><%/list%>\\n', values={x='1', list={'a', 'b'}}}
+            """, host: host, policy: Self.everything)
+        #expect(run.end == .success, "\(run.end)")
+        #expect(String(decoding: try host.read("/srv/a"), as: UTF8.self) == "c1 s1-k M0\n")
+        #expect(String(decoding: try host.read("/srv/b"), as: UTF8.self) == "1 ab\n")
+    }
+
     @Test func directoryCopySymlinkLineInFileAndRemove() throws {
         for (kind, host, _) in try hosts() {
             let run = try runLua("""

@@ -1,3 +1,4 @@
+import CLua
 import LuaKit
 
 public enum WriteFile: Primitive {
@@ -21,17 +22,31 @@ public enum Template: Primitive {
     public static let summary = "render a Mustache template (text, no HTML escaping) into a file; a missing value is an error"
     public static let parameters = ["path", "template", "source", "values", "mode", "owner", "group", "validate"]
 
+    /// Of `values`, only the names the template uses are converted: the values every template gets
+    /// include the site's nodes, thousands of tables most templates never read.
+    public static func convert(_ stack: LuaStack, in session: Session) throws -> LuaTable {
+        var table = try stack.tableArgument(1, function: name, leavingOut: ["values"])
+        guard stack.pushRawField(1, "values") == LUA_TTABLE else {
+            table.fields["values"] = stack.value(at: -1)
+            stack.pop()
+            return table
+        }
+        defer { stack.pop() }
+        let args = Arguments(primitive: name, table: table)
+        let names = (try? source(args, session)).flatMap { TemplateRenderer.names(in: $0.text) }
+        table.fields["values"] = .table(stack.table(at: -1, keeping: names))
+        return table
+    }
+
+    /// The template's text and where it came from (a file, or the call itself).
+    static func source(_ args: Arguments, _ session: Session) throws -> (text: String, origin: String) {
+        if let source = try args.optionalString("source") { return (source, "inline source") }
+        return try TemplateRenderer.find(try args.string("template"), in: session.templateFolders)
+    }
+
     public static func perform(_ args: Arguments, in session: Session) throws -> ActionOutcome {
         let path = try args.path("path")
-        let text: String
-        let origin: String
-        if let source = try args.optionalString("source") {
-            text = source
-            origin = "inline source"
-        } else {
-            let name = try args.string("template")
-            (text, origin) = try TemplateRenderer.find(name, in: session.templateFolders)
-        }
+        let (text, origin) = try source(args, session)
         guard case .table(let values) = args.table["values"] else {
             throw LuaRaise("template: 'values' is required (a table)")
         }

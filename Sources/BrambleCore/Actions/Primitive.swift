@@ -12,10 +12,16 @@ public protocol Primitive {
     static var takesArgv: Bool { get }
     static func subject(_ args: Arguments) -> [(String, JSON)]
     static func perform(_ args: Arguments, in session: Session) throws -> ActionOutcome
+    /// The call's table (argument 1) as Swift values. A primitive whose table can be large (a
+    /// template's values hold a whole site) may leave out what it will not read.
+    static func convert(_ stack: LuaStack, in session: Session) throws -> LuaTable
 }
 
 extension Primitive {
     public static var takesArgv: Bool { false }
+    public static func convert(_ stack: LuaStack, in session: Session) throws -> LuaTable {
+        try stack.tableArgument(1, function: name)
+    }
     public static func subject(_ args: Arguments) -> [(String, JSON)] {
         if let p = args.table["path"].stringValue { return [("path", .string(p))] }
         return []

@@ -18,6 +18,42 @@ public enum TemplateRenderer {
     }
 
     nonisolated(unsafe) private static var cache: [String: MustacheTemplate] = [:]
+    nonisolated(unsafe) private static var namesCache: [String: Set<String>?] = [:]
+
+    /// Every name a template may look up at its root: each word inside a tag, and the first part of
+    /// each dotted name (more than it uses is harmless). nil when a tag changes the delimiters.
+    public static func names(in text: String) -> Set<String>? {
+        if let cached = namesCache[text] { return cached }
+        var names: Set<String>? = []
+        let bytes = Array(text.utf8)
+        var i = 0
+        scan: while i + 1 < bytes.count {
+            guard bytes[i] == UInt8(ascii: "{"), bytes[i + 1] == UInt8(ascii: "{") else { i += 1; continue }
+            var j = i + 2
+            while j < bytes.count, bytes[j] == UInt8(ascii: "{") || bytes[j] == UInt8(ascii: " ") { j += 1 }
+            if j < bytes.count, bytes[j] == UInt8(ascii: "=") { names = nil; break scan }
+            var word: [UInt8] = []
+            var inFirstPart = true
+            while j + 1 < bytes.count, !(bytes[j] == UInt8(ascii: "}") && bytes[j + 1] == UInt8(ascii: "}")) {
+                let b = bytes[j]
+                let isWordByte = (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b == UInt8(ascii: "_")
+                    || b == UInt8(ascii: "-") || b >= 0x80
+                if isWordByte {
+                    if inFirstPart { word.append(b) }
+                } else {
+                    if !word.isEmpty { names?.insert(String(decoding: word, as: UTF8.self)) }
+                    word = []
+                    // after a '.', the rest of a dotted name is looked up in what its first part gave
+                    inFirstPart = b != UInt8(ascii: ".")
+                }
+                j += 1
+            }
+            if !word.isEmpty { names?.insert(String(decoding: word, as: UTF8.self)) }
+            i = j + 2
+        }
+        namesCache[text] = names
+        return names
+    }
 
     public static func render(_ text: String, values: LuaTable, origin: String) throws -> String {
         let template: MustacheTemplate

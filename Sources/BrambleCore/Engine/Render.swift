@@ -126,15 +126,15 @@ public struct RenderWriter {
         func walk(_ entry: MemoryFileSystem.Entry, _ old: MemoryFileSystem.Entry?, _ folder: String) {
             for name in entry.children.keys.sorted() {
                 let child = entry.children[name]!
-                let path = folder + "/" + name
-                guard let node = child.node, !isInternal(path) else { continue }
+                let relative = folder.isEmpty ? name : folder + "/" + name
+                // the internal paths end in one of a few names: the full check only runs for those
+                guard let node = child.node, !(internalNames.contains(name) && isInternal("/" + relative)) else { continue }
                 let previous = old?.children[name]
                 let changed = previous?.node != node
-                let relative = String(path.utf8.dropFirst())!
                 if case .directory = node {
                     let mark = out.count
                     out.append(Entry(path: relative, node: node, changed: changed))
-                    walk(child, previous, path)
+                    walk(child, previous, relative)
                     // an unchanged folder with nothing changed inside is not part of the render
                     if !changed && out.count == mark + 1 { out.removeLast() }
                 } else if changed {
@@ -172,6 +172,9 @@ public struct RenderWriter {
             }
         }
     }
+
+    /// The last names of the paths `isInternal` matches.
+    static let internalNames: Set<String> = ["bramble", "fake-systemd", "fake-installed"]
 
     /// Bramble's own state and the fakes' bookkeeping: not part of what a site gets.
     static func isInternal(_ path: String) -> Bool {

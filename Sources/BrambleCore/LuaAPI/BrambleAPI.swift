@@ -132,7 +132,7 @@ public enum BrambleAPI {
     }
 
     static func call(_ primitive: any Primitive.Type, _ stack: LuaStack, _ session: Session) throws -> Int32 {
-        let table = try stack.tableArgument(1, function: primitive.name)
+        let table = try primitive.convert(stack, in: session)
         if stack.top > 1 { throw LuaRaise("\(primitive.name): takes one table argument, got \(stack.top)") }
         let args = Arguments(primitive: primitive.name, table: table)
         let origin = stack.origin()
