@@ -70,9 +70,7 @@ func finish(_ end: RunEnd) -> Never {
 func absolutePath(_ path: String) throws -> String {
     guard !path.isEmpty else { throw ValidationError("an empty path was given") }
     if path.hasPrefix("/") { return path }
-    var buffer = [CChar](repeating: 0, count: 4096)
-    guard getcwd(&buffer, buffer.count) != nil else { throw ValidationError("cannot tell the current folder for '\(path)'") }
-    return LogicalPath.normalize(String(cString: buffer) + "/" + path)
+    return LogicalPath.normalize(currentDirectory() + "/" + path)
 }
 
 #if canImport(Glibc)

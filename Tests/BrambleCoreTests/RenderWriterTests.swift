@@ -23,7 +23,7 @@ import Testing
         let out = try Scratch()
         let writer = RenderWriter(folder: out.path + "/r")
         _ = try writer.prepare()?.wait()
-        let written = try writer.write(host: host, before: before)
+        let written = try writer.write(host: host, before: before).paths
 
         let local = LocalHost(root: out.path + "/r")
         // every written path is on disk as the fake host has it

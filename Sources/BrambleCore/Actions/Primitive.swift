@@ -3,7 +3,7 @@ import LuaKit
 /// One primitive of the `bramble` Lua API. Each is its own type: it names its arguments (unknown
 /// ones are refused with a suggestion), says what its audit record is about before it runs (so a
 /// refusal is logged with its path or argv), and performs itself through the session's host.
-public protocol Primitive {
+public protocol Primitive: SendableMetatype {
     static var name: String { get }
     /// One line for `--help`-style listings and the API docs.
     static var summary: String { get }

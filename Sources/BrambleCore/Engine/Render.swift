@@ -41,7 +41,8 @@ public struct RenderWriter {
         let local = LocalHost()
         // earlier renders moved aside by a run that did not live to remove them
         let asidePrefix = "." + LogicalPath.name(folder) + ".bramble-old-"
-        var aside = ((try? local.list(LogicalPath.parent(folder))) ?? []).filter { $0.hasPrefix(asidePrefix) }
+        var aside = ((try? local.list(LogicalPath.parent(folder))) ?? [])
+            .filter { $0.hasPrefix(asidePrefix) && $0.dropFirst(asidePrefix.count).allSatisfy(\.isNumber) }
             .map { LogicalPath.join(LogicalPath.parent(folder), $0) }
         if let info = local.info(folder) {
             guard info.kind == .directory else { throw HostError(.exists, folder, "exists and is not a folder") }
@@ -71,10 +72,19 @@ public struct RenderWriter {
         let changed: Bool
     }
 
-    /// Returns the paths written. Two writers share the work on a large tree (making 70,000 folders is
-    /// kernel time, and the machine has a second core for it).
+    /// What a render wrote.
+    public struct Written {
+        let entries: [Entry]
+        /// How many paths are new or changed (folders written only to hold them are not counted).
+        public let count: Int
+        /// Those paths, in the order written.
+        public var paths: [String] { entries.filter(\.changed).map { "/" + $0.path } }
+    }
+
+    /// Two writers share the work on a large tree (making 70,000 folders is kernel time, and the
+    /// machine has a second core for it).
     @discardableResult
-    public func write(host: FakeHost, before: MemoryFileSystem.Entry) throws -> [String] {
+    public func write(host: FakeHost, before: MemoryFileSystem.Entry) throws -> Written {
         let entries = RenderWriter.entries(host.fs, before: before)
         let rootFD = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard rootFD >= 0 else { throw HostError(.io, folder, errnoText()) }
@@ -116,7 +126,7 @@ public struct RenderWriter {
             log += (command.chroot.map { "[chroot \($0)] " } ?? "") + command.argv.map(RenderWriter.quote).joined(separator: " ") + "\n"
         }
         try LocalHost().write(folder + "/commands.log", Array(log.utf8), mode: 0o644, uid: nil, gid: nil)
-        return entries.filter(\.changed).map { "/" + $0.path }
+        return Written(entries: entries, count: entries.reduce(0) { $0 + ($1.changed ? 1 : 0) })
     }
 
     /// What differs from `before`, in pre-order (a folder before what it holds, names sorted), with the

@@ -136,10 +136,11 @@ public final class ScriptRunner {
     }
 }
 
-func currentDirectory() -> String {
-    var buffer = [CChar](repeating: 0, count: 4096)
-    guard getcwd(&buffer, buffer.count) != nil else { return "/" }
-    return String(cString: buffer)
+/// The process's current folder ("/" if it cannot be told, e.g. removed under us).
+public func currentDirectory() -> String {
+    guard let path = getcwd(nil, 0) else { return "/" }
+    defer { free(path) }
+    return String(cString: path)
 }
 
 #if canImport(Glibc)
