@@ -165,7 +165,7 @@ public enum Remove: Primitive {
 
 public enum Copy: Primitive {
     public static let name = "copy"
-    public static let summary = "copy a file or a whole tree, keeping modes and symlinks; replaced files are backed up"
+    public static let summary = "copy a file or a whole tree, keeping modes, owners and symlinks; replaced files are backed up"
     public static let parameters = ["src", "dest", "mode"]
     public static func subject(_ args: Arguments) -> [(String, JSON)] {
         [("path", args.table["dest"].stringValue.map(JSON.string) ?? .null), ("src", args.table["src"].stringValue.map(JSON.string) ?? .null)]
