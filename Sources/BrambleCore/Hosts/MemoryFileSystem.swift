@@ -89,8 +89,6 @@ public final class MemoryFileSystem {
         modify(path) { $0 = nil }
     }
 
-    public func childNames(_ path: String) -> Set<String> { Set(entry(path)?.children.keys ?? [:].keys) }
-
     /// The names in the folder at `path`, sorted.
     public func sortedChildNames(_ path: String) -> [String] { entry(path)?.children.keys.sorted() ?? [] }
 
