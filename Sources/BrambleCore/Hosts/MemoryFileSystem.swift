@@ -165,19 +165,5 @@ public final class MemoryFileSystem {
     }
 
     /// The components of an absolute path; '.' and '..' are not expected (paths arrive resolved).
-    static func names(_ path: String) -> [String] {
-        var out: [String] = []
-        let utf8 = path.utf8
-        var start = utf8.startIndex
-        var i = start
-        while i < utf8.endIndex {
-            if utf8[i] == UInt8(ascii: "/") {
-                if i > start { out.append(String(path[start..<i])) }
-                start = utf8.index(after: i)
-            }
-            i = utf8.index(after: i)
-        }
-        if start < utf8.endIndex { out.append(String(path[start...])) }
-        return out
-    }
+    static func names(_ path: String) -> [String] { LogicalPath.components(path).map(String.init) }
 }
